@@ -1,0 +1,81 @@
+//! The pipeline as one call: parse a policy, load the stdlib modules it uses
+//! (transitively, from the embedded sources), check everything together.
+//! No I/O: callers hand in text and get diagnostics as data.
+
+use crate::check::{self, UnitSource};
+use crate::diagnostics::Diagnostic;
+use crate::program::Program;
+use crate::span::{FileId, Sources};
+use crate::syntax::{self, ast};
+use crate::stdlib;
+
+pub struct Compiled {
+    pub program: Option<Program>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: Sources,
+}
+
+impl Compiled {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.is_error())
+    }
+}
+
+/// Compile one policy given as text.
+pub fn compile_str(name: &str, text: &str) -> Compiled {
+    let mut sources = Sources::new();
+    let id = sources.add(name, text);
+    compile(sources, id)
+}
+
+/// Compile the policy `file` of `sources` (stdlib modules are added to `sources`).
+pub fn compile(mut sources: Sources, file: FileId) -> Compiled {
+    let text = sources.get(file).map(|s| s.text.clone()).unwrap_or_default();
+    let parsed = syntax::parse(file, &text);
+    let mut diagnostics = parsed.diagnostics;
+    // Load every stdlib module reachable through `use`, each once. Their
+    // order in `stdlib::MODULES` puts dependencies first.
+    let mut modules: Vec<(String, ast::File)> = Vec::new();
+    let mut pending: Vec<String> = parsed.file.uses.iter().map(|u| u.path.text()).collect();
+    while let Some(path) = pending.pop() {
+        if modules.iter().any(|(p, _)| *p == path) {
+            continue;
+        }
+        let Some(src) = stdlib::module(&path) else {
+            continue; // reported by the checker as an unknown module
+        };
+        let id = sources.add(format!("<{path}>"), src);
+        let m = syntax::parse(id, src);
+        diagnostics.extend(m.diagnostics);
+        pending.extend(m.file.uses.iter().map(|u| u.path.text()));
+        modules.push((path, m.file));
+    }
+    if diagnostics.iter().any(|d| d.is_error()) {
+        return Compiled {
+            program: None,
+            diagnostics,
+            sources,
+        };
+    }
+    // Order the stdlib units as MODULES lists them (dependencies first).
+    modules.sort_by_key(|(p, _)| stdlib::MODULES.iter().position(|(q, _)| q == p));
+    let mut units: Vec<UnitSource<'_>> = modules
+        .iter()
+        .map(|(p, f)| UnitSource {
+            module: Some(p.clone()),
+            file: f,
+        })
+        .collect();
+    units.push(UnitSource {
+        module: None,
+        file: &parsed.file,
+    });
+    let (program, diags) = check::check(&sources, &units);
+    diagnostics.extend(diags);
+    Compiled {
+        program,
+        diagnostics,
+        sources,
+    }
+}
+

@@ -1,0 +1,884 @@
+//! Phase 3: evaluate a checked `Program` on one applicant's values. All
+//! arithmetic is exact (`rust_decimal`, checked: overflow and division by zero
+//! are errors with the span, never a wrap or a panic). With tracing on, the
+//! evaluator records what it did: every requirement's outcome with the
+//! compared figures, every grant step, each cap and whether it bound, the
+//! rounding. Reports are built from that record, never by computing again.
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::program::*;
+use crate::span::Span;
+use crate::syntax::ast::{BinOp, RoundMode, RoundUnit};
+use crate::value::{Date, Duration, Value};
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+/// An error during evaluation: where, and what went wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuntimeError {
+    pub code: Code,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl RuntimeError {
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let mut d = Diagnostic::error(self.code, self.message.clone()).primary(self.span, "while evaluating this");
+        if let Some(h) = &self.help {
+            d = d.help(h.clone());
+        }
+        d
+    }
+}
+
+type R<T> = Result<T, RuntimeError>;
+
+fn rt(code: Code, span: Span, message: impl Into<String>, help: Option<&str>) -> RuntimeError {
+    RuntimeError {
+        code,
+        span,
+        message: message.into(),
+        help: help.map(|h| h.to_string()),
+    }
+}
+
+/// One comparison evaluated inside a requirement: `lhs op rhs`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    pub lhs_span: Span,
+    pub lhs: Value,
+    pub op: BinOp,
+    pub rhs_span: Span,
+    pub rhs: Value,
+    pub holds: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequirementResult {
+    pub passed: bool,
+    /// The comparisons made (trace only).
+    pub facts: Vec<Fact>,
+    /// The values of the inputs and definitions the condition reads (trace only).
+    pub values: Vec<(Ref, Value)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantStatus {
+    /// Computed (possibly zero).
+    Granted,
+    /// Its `when` condition is false: the grant does not concern this applicant.
+    NotApplicable,
+    /// The policy's or the grant's requirements failed.
+    Ineligible,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LimitResult {
+    pub value: Decimal,
+    pub bound: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GrantResult {
+    pub status: GrantStatus,
+    pub requirements: Vec<RequirementResult>,
+    /// The value of each `let` step, in order (trace only).
+    pub steps: Vec<Value>,
+    /// The amount before caps and floors.
+    pub before_limits: Decimal,
+    pub caps: Vec<LimitResult>,
+    pub floors: Vec<LimitResult>,
+    /// A negative amount is paid as zero.
+    pub clamped_to_zero: bool,
+    /// After caps and floors, before rounding.
+    pub after_limits: Decimal,
+    /// The grant: after rounding.
+    pub amount: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub eligible: bool,
+    pub requirements: Vec<RequirementResult>,
+    pub grants: Vec<GrantResult>,
+    pub total: Decimal,
+}
+
+impl Outcome {
+    /// Display names of every failed requirement (policy-wide and per grant).
+    pub fn failed_names(&self, prog: &Program) -> Vec<String> {
+        let mut out = Vec::new();
+        for (r, res) in prog.eligibility.iter().zip(&self.requirements) {
+            if !res.passed {
+                out.push(r.display_name());
+            }
+        }
+        for (g, gres) in prog.grants.iter().zip(&self.grants) {
+            for (r, res) in g.requires.iter().zip(&gres.requirements) {
+                if !res.passed {
+                    out.push(r.display_name());
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether a failed requirement matches `key`: its citation, its label,
+    /// or its display name.
+    pub fn failed_matches(r: &Requirement, key: &str) -> bool {
+        r.cite.as_deref() == Some(key) || r.label.as_deref() == Some(key) || r.display_name() == key
+    }
+}
+
+/// Evaluate a program for one applicant. `inputs` holds one value per input
+/// (`Value::Absent` where the applicant gave none: defaults apply here).
+pub fn evaluate(prog: &Program, inputs: &[Value], trace: bool) -> R<Outcome> {
+    let mut ev = Evaluator::new(prog, inputs, trace)?;
+    ev.run()
+}
+
+/// Evaluate a closed expression (no inputs, definitions or locals), for the
+/// checker's lints and test-case values. `None` if it is not constant.
+pub fn constant(prog: &Program, e: &Expr) -> Option<Value> {
+    if !is_closed(e) {
+        return None;
+    }
+    let mut ev = Evaluator {
+        prog,
+        inputs: Vec::new(),
+        globals: Vec::new(),
+        stack: Vec::new(),
+        base: 0,
+        trace: false,
+        facts: None,
+        call_depth: 0,
+    };
+    ev.value(e).ok()
+}
+
+fn is_closed(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Lit(_) => true,
+        ExprKind::Input(_) | ExprKind::Global(_) | ExprKind::Local(_) | ExprKind::Error => false,
+        ExprKind::Call(..) | ExprKind::Table(..) | ExprKind::Aggregate { .. } => false,
+        ExprKind::Field(b, _) | ExprKind::Neg(b) | ExprKind::Not(b) => is_closed(b),
+        ExprKind::Binary(_, a, b) => is_closed(a) && is_closed(b),
+        ExprKind::If(a, b, c) => is_closed(a) && is_closed(b) && is_closed(c),
+        ExprKind::Match(s, arms) => is_closed(s) && arms.iter().all(|a| is_closed(&a.body)),
+        ExprKind::List(xs) | ExprKind::Record(xs) | ExprKind::Builtin(_, xs) => xs.iter().all(is_closed),
+    }
+}
+
+struct Evaluator<'p> {
+    prog: &'p Program,
+    inputs: Vec<Value>,
+    /// Memoised definitions (each evaluated at most once per applicant).
+    globals: Vec<Option<Value>>,
+    stack: Vec<Value>,
+    base: usize,
+    trace: bool,
+    facts: Option<Vec<Fact>>,
+    call_depth: usize,
+}
+
+fn num(v: &Value) -> Option<Decimal> {
+    match v {
+        Value::Int(i) => Some(Decimal::from(*i)),
+        Value::Decimal(d) => Some(*d),
+        _ => None,
+    }
+}
+
+/// Equality that treats Int and Decimal as numbers.
+pub fn values_equal(a: &Value, b: &Value) -> bool {
+    match (num(a), num(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+pub fn round(amount: Decimal, r: Rounding) -> Decimal {
+    let strategy = match r.mode {
+        RoundMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+        RoundMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+        RoundMode::Down => RoundingStrategy::ToZero,
+        RoundMode::Up => RoundingStrategy::AwayFromZero,
+    };
+    let step = match r.unit {
+        RoundUnit::Fen => return amount.round_dp_with_strategy(2, strategy),
+        RoundUnit::Jiao => return amount.round_dp_with_strategy(1, strategy),
+        RoundUnit::Yuan => return amount.round_dp_with_strategy(0, strategy),
+        RoundUnit::None => return amount,
+        RoundUnit::Bai => Decimal::ONE_HUNDRED,
+        RoundUnit::Qian => Decimal::ONE_THOUSAND,
+        RoundUnit::Wan => Decimal::from(10_000),
+    };
+    // amount / step is exact for these steps; the product cannot exceed amount's magnitude.
+    let q = (amount / step).round_dp_with_strategy(0, strategy);
+    q.checked_mul(step).unwrap_or(amount)
+}
+
+impl<'p> Evaluator<'p> {
+    fn new(prog: &'p Program, given: &[Value], trace: bool) -> R<Self> {
+        let mut ev = Evaluator {
+            prog,
+            inputs: Vec::with_capacity(prog.inputs.len()),
+            globals: vec![None; prog.globals.len()],
+            stack: Vec::new(),
+            base: 0,
+            trace,
+            facts: None,
+            call_depth: 0,
+        };
+        for (i, def) in prog.inputs.iter().enumerate() {
+            let v = given.get(i).cloned().unwrap_or(Value::Absent);
+            let v = match (&v, &def.default) {
+                (Value::Absent, Some(d)) => ev.value(d)?,
+                _ => v,
+            };
+            ev.inputs.push(v);
+        }
+        Ok(ev)
+    }
+
+    fn run(&mut self) -> R<Outcome> {
+        let mut requirements = Vec::with_capacity(self.prog.eligibility.len());
+        let mut eligible = true;
+        for r in &self.prog.eligibility {
+            let res = self.requirement(r)?;
+            eligible &= res.passed;
+            requirements.push(res);
+        }
+        let mut grants = Vec::with_capacity(self.prog.grants.len());
+        let mut total = Decimal::ZERO;
+        for g in &self.prog.grants {
+            let res = if eligible {
+                self.grant(g)?
+            } else {
+                empty_grant(GrantStatus::Ineligible)
+            };
+            total = total
+                .checked_add(res.amount)
+                .ok_or_else(|| rt(Code::Overflow, g.span, "the total of the grants overflows", None))?;
+            grants.push(res);
+        }
+        Ok(Outcome {
+            eligible,
+            requirements,
+            grants,
+            total,
+        })
+    }
+
+    fn requirement(&mut self, r: &Requirement) -> R<RequirementResult> {
+        if self.trace {
+            self.facts = Some(Vec::new());
+        }
+        let v = self.value(&r.cond);
+        let facts = self.facts.take().unwrap_or_default();
+        let passed = matches!(v?, Value::Bool(true));
+        let mut values = Vec::new();
+        if self.trace {
+            for rf in &r.reads {
+                let v = match rf {
+                    Ref::Input(i) => self.inputs.get(*i as usize).cloned().unwrap_or(Value::Absent),
+                    Ref::Global(g) => self.global(*g, r.span)?,
+                };
+                values.push((*rf, v));
+            }
+        }
+        Ok(RequirementResult { passed, facts, values })
+    }
+
+    fn grant(&mut self, g: &GrantDef) -> R<GrantResult> {
+        if let Some(w) = &g.when {
+            if !self.truth(w)? {
+                return Ok(empty_grant(GrantStatus::NotApplicable));
+            }
+        }
+        let base = self.stack.len();
+        let saved_base = std::mem::replace(&mut self.base, base);
+        let result = self.grant_body(g);
+        self.stack.truncate(base);
+        self.base = saved_base;
+        result
+    }
+
+    fn grant_body(&mut self, g: &GrantDef) -> R<GrantResult> {
+        let mut steps = Vec::new();
+        for s in &g.steps {
+            self.stack.truncate(self.base + s.slot as usize);
+            let v = self.value(&s.expr)?;
+            if self.trace {
+                steps.push(v.clone());
+            }
+            self.stack.push(v);
+        }
+        let mut requirements = Vec::with_capacity(g.requires.len());
+        let mut ok = true;
+        for r in &g.requires {
+            let res = self.requirement(r)?;
+            ok &= res.passed;
+            requirements.push(res);
+        }
+        if !ok {
+            let mut res = empty_grant(GrantStatus::Ineligible);
+            res.requirements = requirements;
+            res.steps = steps;
+            return Ok(res);
+        }
+        let before = self.money(&g.amount)?;
+        let mut current = before;
+        let mut caps = Vec::with_capacity(g.caps.len());
+        let mut binding: Option<usize> = None;
+        for (i, c) in g.caps.iter().enumerate() {
+            let limit = self.money(&c.expr)?;
+            if limit < current {
+                current = limit;
+                binding = Some(i);
+            }
+            caps.push(LimitResult {
+                value: limit,
+                bound: false,
+            });
+        }
+        if let Some(c) = binding.and_then(|i| caps.get_mut(i)) {
+            c.bound = true;
+        }
+        let mut floors = Vec::with_capacity(g.floors.len());
+        let mut fbinding: Option<usize> = None;
+        for (i, f) in g.floors.iter().enumerate() {
+            let limit = self.money(&f.expr)?;
+            if limit > current {
+                current = limit;
+                fbinding = Some(i);
+            }
+            floors.push(LimitResult {
+                value: limit,
+                bound: false,
+            });
+        }
+        if let Some(f) = fbinding.and_then(|i| floors.get_mut(i)) {
+            f.bound = true;
+        }
+        let clamped = current < Decimal::ZERO;
+        if clamped {
+            current = Decimal::ZERO;
+        }
+        let amount = round(current, g.rounding);
+        Ok(GrantResult {
+            status: GrantStatus::Granted,
+            requirements,
+            steps,
+            before_limits: before,
+            caps,
+            floors,
+            clamped_to_zero: clamped,
+            after_limits: current,
+            amount,
+        })
+    }
+
+    fn global(&mut self, g: u32, span: Span) -> R<Value> {
+        if let Some(Some(v)) = self.globals.get(g as usize) {
+            return Ok(v.clone());
+        }
+        let Some(def) = self.prog.globals.get(g as usize) else {
+            return Err(rt(Code::UnknownName, span, "internal: unknown definition", None));
+        };
+        // Definitions see no locals: evaluate on a fresh frame.
+        let saved_base = std::mem::replace(&mut self.base, self.stack.len());
+        let saved_facts = self.facts.take();
+        let v = self.value(&def.expr);
+        self.facts = saved_facts;
+        self.stack.truncate(self.base);
+        self.base = saved_base;
+        let v = v?;
+        if let Some(slot) = self.globals.get_mut(g as usize) {
+            *slot = Some(v.clone());
+        }
+        Ok(v)
+    }
+
+    fn missing(&self, e: &Expr) -> RuntimeError {
+        let what = match &e.kind {
+            ExprKind::Input(i) => self.prog.inputs.get(*i as usize).map(|d| {
+                let label = d.label.as_deref().map(|l| format!(" ({l})")).unwrap_or_default();
+                format!("input `{}`{label} was not given", d.name)
+            }),
+            ExprKind::Field(_, _) => Some("this field was not given".to_string()),
+            _ => None,
+        }
+        .unwrap_or_else(|| "this value is missing".to_string());
+        rt(
+            Code::MissingValue,
+            e.span,
+            format!("{what}, but this rule needs it"),
+            Some("give the value in the applicant data, or handle its absence with `?? fallback` or `present(...)`"),
+        )
+    }
+
+    /// Evaluate to a present value.
+    fn value(&mut self, e: &Expr) -> R<Value> {
+        let v = self.eval(e)?;
+        if v == Value::Absent {
+            return Err(self.missing(e));
+        }
+        Ok(v)
+    }
+
+    fn truth(&mut self, e: &Expr) -> R<bool> {
+        match self.value(e)? {
+            Value::Bool(b) => Ok(b),
+            _ => Err(rt(Code::NotBool, e.span, "internal: condition is not a Bool", None)),
+        }
+    }
+
+    fn money(&mut self, e: &Expr) -> R<Decimal> {
+        match self.value(e)? {
+            Value::Money(m) => Ok(m),
+            _ => Err(rt(Code::TypeMismatch, e.span, "internal: amount is not Money", None)),
+        }
+    }
+
+    fn eval(&mut self, e: &Expr) -> R<Value> {
+        match &e.kind {
+            ExprKind::Lit(v) => Ok(v.clone()),
+            ExprKind::Input(i) => Ok(self.inputs.get(*i as usize).cloned().unwrap_or(Value::Absent)),
+            ExprKind::Global(g) => self.global(*g, e.span),
+            ExprKind::Local(s) => Ok(self.stack.get(self.base + *s as usize).cloned().unwrap_or(Value::Absent)),
+            ExprKind::Field(b, i) => match self.value(b)? {
+                Value::Record(fields) => Ok(fields.get(*i as usize).cloned().unwrap_or(Value::Absent)),
+                _ => Err(rt(Code::NoField, e.span, "internal: field of a non-record", None)),
+            },
+            ExprKind::Neg(x) => {
+                let v = self.value(x)?;
+                let over = || rt(Code::Overflow, e.span, "negation overflows", None);
+                Ok(match v {
+                    Value::Money(d) => Value::Money(-d),
+                    Value::Rate(d) => Value::Rate(-d),
+                    Value::Decimal(d) => Value::Decimal(-d),
+                    Value::Int(i) => Value::Int(i.checked_neg().ok_or_else(over)?),
+                    Value::Duration(d) => Value::Duration(Duration {
+                        months: d.months.checked_neg().ok_or_else(over)?,
+                        days: d.days.checked_neg().ok_or_else(over)?,
+                        anchor: None,
+                    }),
+                    other => other,
+                })
+            }
+            ExprKind::Not(x) => Ok(Value::Bool(!self.truth(x)?)),
+            ExprKind::Binary(op, a, b) => self.binary(*op, a, b, e.span),
+            ExprKind::If(c, t, f) => {
+                if self.truth(c)? {
+                    self.eval(t)
+                } else {
+                    self.eval(f)
+                }
+            }
+            ExprKind::Match(s, arms) => {
+                let v = self.value(s)?;
+                self.match_arms(&v, arms, e.span)
+            }
+            ExprKind::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for it in items {
+                    out.push(self.eval(it)?);
+                }
+                Ok(Value::List(Rc::from(out)))
+            }
+            ExprKind::Record(fields) => {
+                let mut out = Vec::with_capacity(fields.len());
+                for f in fields {
+                    out.push(self.eval(f)?);
+                }
+                Ok(Value::Record(Rc::from(out)))
+            }
+            ExprKind::Call(f, args) => {
+                let Some(def) = self.prog.fns.get(*f as usize) else {
+                    return Err(rt(Code::UnknownName, e.span, "internal: unknown function", None));
+                };
+                let mut vals = Vec::with_capacity(args.len());
+                for a in args {
+                    vals.push(self.eval(a)?);
+                }
+                let new_base = self.stack.len();
+                self.stack.extend(vals);
+                let saved = std::mem::replace(&mut self.base, new_base);
+                self.call_depth += 1;
+                let r = self.eval(&def.body);
+                self.call_depth -= 1;
+                self.stack.truncate(new_base);
+                self.base = saved;
+                r
+            }
+            ExprKind::Table(t, arg) => {
+                let Some(def) = self.prog.tables.get(*t as usize) else {
+                    return Err(rt(Code::UnknownName, e.span, "internal: unknown table", None));
+                };
+                let key = self.value(arg)?;
+                self.call_depth += 1;
+                let r = self.match_arms(&key, &def.arms, e.span);
+                self.call_depth -= 1;
+                r
+            }
+            ExprKind::Builtin(b, args) => self.builtin(*b, args, e.span),
+            ExprKind::Aggregate {
+                kind,
+                list,
+                slot,
+                filter,
+                map,
+            } => self.aggregate(*kind, list, *slot, filter.as_deref(), map.as_deref(), e),
+            ExprKind::Error => Err(rt(Code::TypeMismatch, e.span, "internal: evaluating an expression that failed to check", None)),
+        }
+    }
+
+    fn match_arms(&mut self, v: &Value, arms: &[Arm], span: Span) -> R<Value> {
+        for arm in arms {
+            if arm.patterns.iter().any(|p| match p {
+                Pat::Wildcard => true,
+                Pat::Value(x) => values_equal(x, v),
+            }) {
+                return self.eval(&arm.body);
+            }
+        }
+        Err(rt(Code::NonExhaustive, span, "no arm matches this value", None))
+    }
+
+    fn builtin(&mut self, b: Builtin, args: &[Expr], span: Span) -> R<Value> {
+        match b {
+            Builtin::Present => match args.first() {
+                Some(a) => Ok(Value::Bool(self.eval(a)? != Value::Absent)),
+                None => Ok(Value::Bool(false)),
+            },
+            Builtin::Min | Builtin::Max => {
+                let mut best: Option<Value> = None;
+                for a in args {
+                    let v = self.value(a)?;
+                    best = Some(match best {
+                        None => v,
+                        Some(cur) => {
+                            let ord = self.order(&v, &cur, span)?;
+                            let take = if b == Builtin::Min { ord == Ordering::Less } else { ord == Ordering::Greater };
+                            if take {
+                                v
+                            } else {
+                                cur
+                            }
+                        }
+                    });
+                }
+                best.ok_or_else(|| rt(Code::EmptyList, span, "min/max of nothing", None))
+            }
+            Builtin::Abs => {
+                let v = match args.first() {
+                    Some(a) => self.value(a)?,
+                    None => return Err(rt(Code::ArgCount, span, "internal: abs needs an argument", None)),
+                };
+                Ok(match v {
+                    Value::Money(d) => Value::Money(d.abs()),
+                    Value::Rate(d) => Value::Rate(d.abs()),
+                    Value::Decimal(d) => Value::Decimal(d.abs()),
+                    Value::Int(i) => Value::Int(i.checked_abs().ok_or_else(|| rt(Code::Overflow, span, "abs overflows", None))?),
+                    other => other,
+                })
+            }
+            Builtin::Year | Builtin::Month | Builtin::Day => {
+                let v = match args.first() {
+                    Some(a) => self.value(a)?,
+                    None => return Err(rt(Code::ArgCount, span, "internal: needs a date", None)),
+                };
+                let Value::Date(d) = v else {
+                    return Err(rt(Code::TypeMismatch, span, "internal: not a date", None));
+                };
+                let (y, m, dd) = d.ymd();
+                Ok(Value::Int(match b {
+                    Builtin::Year => i64::from(y),
+                    Builtin::Month => i64::from(m),
+                    _ => i64::from(dd),
+                }))
+            }
+            Builtin::Days => {
+                let v = match args.first() {
+                    Some(a) => self.value(a)?,
+                    None => return Err(rt(Code::ArgCount, span, "internal: needs a duration", None)),
+                };
+                let Value::Duration(d) = v else {
+                    return Err(rt(Code::TypeMismatch, span, "internal: not a duration", None));
+                };
+                if d.months == 0 {
+                    return Ok(Value::Int(d.days));
+                }
+                match d.anchor {
+                    Some(a) => {
+                        let end = a
+                            .add(Duration { anchor: None, ..d })
+                            .ok_or_else(|| rt(Code::DateRange, span, "date out of range", None))?;
+                        Ok(Value::Int(i64::from(end.days_since_epoch()) - i64::from(a.days_since_epoch())))
+                    }
+                    None => Err(rt(
+                        Code::Incomparable,
+                        span,
+                        format!("`{d}` has no fixed number of days"),
+                        Some("months and years differ in length: count days between two dates instead"),
+                    )),
+                }
+            }
+        }
+    }
+
+    fn aggregate(&mut self, kind: Aggregate, list: &Expr, slot: u32, filter: Option<&Expr>, map: Option<&Expr>, whole: &Expr) -> R<Value> {
+        let items = match self.value(list)? {
+            Value::List(items) => items,
+            _ => return Err(rt(Code::BadAggregate, list.span, "internal: not a list", None)),
+        };
+        let at = self.base + slot as usize;
+        let mut acc: Option<Value> = None;
+        let mut count: i64 = 0;
+        let mut result_bool = kind == Aggregate::All;
+        for item in items.iter() {
+            self.stack.truncate(at);
+            self.stack.push(item.clone());
+            if let Some(f) = filter {
+                if !self.truth(f)? {
+                    continue;
+                }
+            }
+            let v = match map {
+                Some(m) => self.value(m)?,
+                None => item.clone(),
+            };
+            match kind {
+                Aggregate::Count => count += 1,
+                Aggregate::Any => {
+                    if v == Value::Bool(true) {
+                        result_bool = true;
+                        break;
+                    }
+                }
+                Aggregate::All => {
+                    if v == Value::Bool(false) {
+                        result_bool = false;
+                        break;
+                    }
+                }
+                Aggregate::Sum => {
+                    acc = Some(match acc {
+                        None => v,
+                        Some(a) => self.arith(BinOp::Add, &a, &v, whole.span)?,
+                    })
+                }
+                Aggregate::Min | Aggregate::Max => {
+                    acc = Some(match acc {
+                        None => v,
+                        Some(a) => {
+                            let ord = self.order(&v, &a, whole.span)?;
+                            let take = if kind == Aggregate::Min { ord == Ordering::Less } else { ord == Ordering::Greater };
+                            if take {
+                                v
+                            } else {
+                                a
+                            }
+                        }
+                    })
+                }
+            }
+        }
+        self.stack.truncate(at);
+        match kind {
+            Aggregate::Count => Ok(Value::Int(count)),
+            Aggregate::Any | Aggregate::All => Ok(Value::Bool(result_bool)),
+            Aggregate::Sum => Ok(acc.unwrap_or(match whole.ty {
+                Type::Money => Value::Money(Decimal::ZERO),
+                Type::Rate => Value::Rate(Decimal::ZERO),
+                Type::Int => Value::Int(0),
+                _ => Value::Decimal(Decimal::ZERO),
+            })),
+            Aggregate::Min | Aggregate::Max => acc.ok_or_else(|| {
+                rt(
+                    Code::EmptyList,
+                    whole.span,
+                    format!("`{}` of an empty list", if kind == Aggregate::Min { "min" } else { "max" }),
+                    Some("guard it with `count(...) > 0`, or give a fallback with `if`"),
+                )
+            }),
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, a: &Expr, b: &Expr, span: Span) -> R<Value> {
+        match op {
+            BinOp::And => Ok(Value::Bool(self.truth(a)? && self.truth(b)?)),
+            BinOp::Or => Ok(Value::Bool(self.truth(a)? || self.truth(b)?)),
+            BinOp::Coalesce => {
+                let v = self.eval(a)?;
+                if v == Value::Absent {
+                    self.value(b)
+                } else {
+                    Ok(v)
+                }
+            }
+            _ if op.is_comparison() => {
+                let x = self.value(a)?;
+                let y = self.value(b)?;
+                let holds = match op {
+                    BinOp::Eq => values_equal(&x, &y),
+                    BinOp::Ne => !values_equal(&x, &y),
+                    _ => {
+                        let o = self.order(&x, &y, span)?;
+                        match op {
+                            BinOp::Lt => o == Ordering::Less,
+                            BinOp::Le => o != Ordering::Greater,
+                            BinOp::Gt => o == Ordering::Greater,
+                            _ => o != Ordering::Less,
+                        }
+                    }
+                };
+                if self.call_depth == 0 {
+                    if let Some(f) = self.facts.as_mut() {
+                        f.push(Fact {
+                            lhs_span: a.span,
+                            lhs: x,
+                            op,
+                            rhs_span: b.span,
+                            rhs: y,
+                            holds,
+                        });
+                    }
+                }
+                Ok(Value::Bool(holds))
+            }
+            _ => {
+                let x = self.value(a)?;
+                let y = self.value(b)?;
+                self.arith(op, &x, &y, span)
+            }
+        }
+    }
+
+    fn order(&self, x: &Value, y: &Value, span: Span) -> R<Ordering> {
+        if let (Some(a), Some(b)) = (num(x), num(y)) {
+            return Ok(a.cmp(&b));
+        }
+        match (x, y) {
+            (Value::Money(a), Value::Money(b)) | (Value::Rate(a), Value::Rate(b)) => Ok(a.cmp(b)),
+            (Value::Date(a), Value::Date(b)) => Ok(a.cmp(b)),
+            (Value::Duration(a), Value::Duration(b)) => a.compare(*b).ok_or_else(|| {
+                rt(
+                    Code::Incomparable,
+                    span,
+                    format!("cannot compare `{a}` with `{b}`: neither has a start date"),
+                    Some("compare dates instead: `end <= start + 3 years`"),
+                )
+            }),
+            _ => Err(rt(Code::BadCompare, span, "internal: values have no order", None)),
+        }
+    }
+
+    fn arith(&self, op: BinOp, x: &Value, y: &Value, span: Span) -> R<Value> {
+        use rust_decimal::Decimal as D;
+        use Value::*;
+        let overflow = || {
+            rt(
+                Code::Overflow,
+                span,
+                format!("`{}` overflows for these figures", op.symbol()),
+                Some("check the applicant's figures for a unit slip; amounts hold 28 significant digits"),
+            )
+        };
+        let dec = |f: fn(D, D) -> Option<D>, a: D, b: D| f(a, b).ok_or_else(overflow);
+        let date_range = || rt(Code::DateRange, span, "the date falls outside years 0001 to 9999", None);
+        let div = |a: D, b: D| -> R<D> {
+            if b.is_zero() {
+                return Err(rt(
+                    Code::DivZero,
+                    span,
+                    "division by zero",
+                    Some("guard the division: `if d > 0元 then x / d else ...`"),
+                ));
+            }
+            a.checked_div(b).ok_or_else(overflow)
+        };
+        Ok(match op {
+            BinOp::Add | BinOp::Sub => {
+                let f: fn(D, D) -> Option<D> = if op == BinOp::Add { D::checked_add } else { D::checked_sub };
+                match (x, y) {
+                    (Money(a), Money(b)) => Money(dec(f, *a, *b)?),
+                    (Rate(a), Rate(b)) => Rate(dec(f, *a, *b)?),
+                    (Int(a), Int(b)) => Int(if op == BinOp::Add { a.checked_add(*b) } else { a.checked_sub(*b) }.ok_or_else(overflow)?),
+                    (Date(a), Date(b)) => Duration(crate::value::Duration {
+                        months: 0,
+                        days: i64::from(a.days_since_epoch()) - i64::from(b.days_since_epoch()),
+                        anchor: Some(*b),
+                    }),
+                    (Date(a), Duration(d)) => Date(if op == BinOp::Add { a.add(*d) } else { a.sub(*d) }.ok_or_else(date_range)?),
+                    (Duration(d), Date(a)) => Date(a.add(*d).ok_or_else(date_range)?),
+                    (Duration(a), Duration(b)) => {
+                        let (bm, bd) = if op == BinOp::Add { (b.months, b.days) } else { (b.months.checked_neg().ok_or_else(overflow)?, b.days.checked_neg().ok_or_else(overflow)?) };
+                        Duration(crate::value::Duration {
+                            months: a.months.checked_add(bm).ok_or_else(overflow)?,
+                            days: a.days.checked_add(bd).ok_or_else(overflow)?,
+                            anchor: a.anchor.or(b.anchor),
+                        })
+                    }
+                    _ => match (num(x), num(y)) {
+                        (Some(a), Some(b)) => Decimal(dec(f, a, b)?),
+                        _ => return Err(rt(Code::BadAdd, span, "internal: operands do not add", None)),
+                    },
+                }
+            }
+            BinOp::Mul => match (x, y) {
+                (Money(a), Rate(b)) | (Rate(b), Money(a)) => Money(dec(D::checked_mul, *a, *b)?),
+                (Money(a), n) | (n, Money(a)) if num(n).is_some() => Money(dec(D::checked_mul, *a, num(n).unwrap_or_default())?),
+                (Rate(a), Rate(b)) => Rate(dec(D::checked_mul, *a, *b)?),
+                (Rate(a), n) | (n, Rate(a)) if num(n).is_some() => Rate(dec(D::checked_mul, *a, num(n).unwrap_or_default())?),
+                (Int(a), Int(b)) => Int(a.checked_mul(*b).ok_or_else(overflow)?),
+                (Duration(d), Int(k)) | (Int(k), Duration(d)) => Duration(crate::value::Duration {
+                    months: d.months.checked_mul(*k).ok_or_else(overflow)?,
+                    days: d.days.checked_mul(*k).ok_or_else(overflow)?,
+                    anchor: None,
+                }),
+                _ => match (num(x), num(y)) {
+                    (Some(a), Some(b)) => Decimal(dec(D::checked_mul, a, b)?),
+                    _ => return Err(rt(Code::BadMul, span, "internal: operands do not multiply", None)),
+                },
+            },
+            BinOp::Div => match (x, y) {
+                (Money(a), Money(b)) => Decimal(div(*a, *b)?),
+                (Money(a), Rate(b)) => Money(div(*a, *b)?),
+                (Money(a), n) if num(n).is_some() => Money(div(*a, num(n).unwrap_or_default())?),
+                (Rate(a), Rate(b)) => Decimal(div(*a, *b)?),
+                (Rate(a), n) if num(n).is_some() => Rate(div(*a, num(n).unwrap_or_default())?),
+                _ => match (num(x), num(y)) {
+                    (Some(a), Some(b)) => Decimal(div(a, b)?),
+                    _ => return Err(rt(Code::BadDiv, span, "internal: operands do not divide", None)),
+                },
+            },
+            _ => return Err(rt(Code::BadAdd, span, "internal: not arithmetic", None)),
+        })
+    }
+}
+
+fn empty_grant(status: GrantStatus) -> GrantResult {
+    GrantResult {
+        status,
+        requirements: Vec::new(),
+        steps: Vec::new(),
+        before_limits: Decimal::ZERO,
+        caps: Vec::new(),
+        floors: Vec::new(),
+        clamped_to_zero: false,
+        after_limits: Decimal::ZERO,
+        amount: Decimal::ZERO,
+    }
+}
+
+/// Whether `d` is within the policy's effective period (None: no period stated).
+pub fn in_effect(meta: &Meta, d: Date) -> Option<bool> {
+    match (meta.effective_from, meta.effective_to) {
+        (None, None) => None,
+        (from, to) => Some(from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t)),
+    }
+}

@@ -1,0 +1,19 @@
+//! polc: a typed language for subsidy policies. The pipeline, one module a
+//! phase: `syntax` (text → AST) → `check` (names, types, units, lints → typed
+//! program) → `eval` (applicant values → results with a trace). `data` reads
+//! applicant JSON against a checked program's inputs; `driver` ties the phases
+//! to files and the embedded stdlib. Only `main.rs` (the CLI) does I/O.
+
+pub mod diagnostics;
+pub mod span;
+pub mod syntax;
+pub mod value;
+
+pub mod program;
+pub mod data;
+pub mod check;
+pub mod driver;
+pub mod eval;
+pub mod results;
+pub mod stdlib;
+pub mod testing;

@@ -1,0 +1,328 @@
+//! The `polc` command line: a thin layer over the library. This is the only
+//! place that reads files, writes output and chooses exit codes:
+//!
+//! - 0: success (check clean, run printed a result, all tests passed)
+//! - 1: the policy has errors, evaluation failed, or a test failed
+//! - 2: the applicant data is bad (every problem listed on stderr)
+
+use clap::{Parser, Subcommand, ValueEnum};
+use codespan_reporting::term::termcolor::ColorChoice;
+use polc::diagnostics::{self, Diagnostic, Severity};
+use polc::driver::{compile, Compiled};
+use polc::span::Sources;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "polc", version, about = "Check, run and test subsidy policies written in the polc language")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse, resolve, type-check and lint policy files (directories are searched for *.pol)
+    Check {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// `--deny warnings` makes warnings fail the check
+        #[arg(long, value_name = "warnings")]
+        deny: Option<DenyWhat>,
+    },
+    /// Evaluate a policy on one applicant's data (JSON)
+    Run {
+        policy: PathBuf,
+        #[arg(long, short)]
+        input: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
+    /// Run the policies' test cases (default: the policies/ directory)
+    Test { paths: Vec<PathBuf> },
+    /// Print the long explanation of a diagnostic code, e.g. E0301
+    ExplainCode { code: String },
+    /// List the stdlib modules, or print one (e.g. std::liaoning)
+    Stdlib { module: Option<String> },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DenyWhat {
+    Warnings,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Json,
+    Text,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Deeply nested policies recurse deeply: give the pipeline a large stack
+    // rather than let a hostile file overflow the default one.
+    let worker = std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(move || run(cli));
+    match worker.map(|h| h.join()) {
+        Ok(Ok(code)) => code,
+        _ => {
+            eprintln!("error: polc stopped unexpectedly; please report this with the input that caused it");
+            ExitCode::from(101)
+        }
+    }
+}
+
+fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Check { paths, deny } => cmd_check(&paths, deny.is_some()),
+        Command::Run {
+            policy,
+            input,
+            format,
+        } => cmd_run(&policy, &input, format),
+        Command::Test { paths } => cmd_test(&paths),
+        Command::ExplainCode { code } => match diagnostics::explain(&code) {
+            Some(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("error: `{code}` is not a polc diagnostic code");
+                eprintln!(
+                    "help: the codes are {}",
+                    diagnostics::ALL_CODES.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+                );
+                ExitCode::from(1)
+            }
+        },
+        Command::Stdlib { module } => match module {
+            None => {
+                for (name, _) in polc::stdlib::MODULES {
+                    println!("{name}");
+                }
+                ExitCode::SUCCESS
+            }
+            Some(m) => match polc::stdlib::module(&m) {
+                Some(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                None => {
+                    eprintln!("error: no stdlib module `{m}`; run `polc stdlib` for the list");
+                    ExitCode::from(1)
+                }
+            },
+        },
+    }
+}
+
+fn color_stderr() -> ColorChoice {
+    if std::env::var_os("NO_COLOR").is_some() || !std::io::stderr().is_terminal() {
+        ColorChoice::Never
+    } else {
+        ColorChoice::Auto
+    }
+}
+
+/// Every `.pol` file under the paths (files as given, directories recursively, sorted).
+fn collect_policies(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out).map_err(|e| format!("cannot read directory {}: {e}", p.display()))?;
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            return Err(format!("no such file or directory: {}", p.display()));
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if p.extension().is_some_and(|x| x == "pol") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+fn load(path: &Path) -> Result<Compiled, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{} is not valid UTF-8 (first bad byte at offset {}); save it as UTF-8",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let mut sources = Sources::new();
+    let id = sources.add(path.display().to_string(), text);
+    Ok(compile(sources, id))
+}
+
+fn report(c: &Compiled, diags: &[Diagnostic]) {
+    diagnostics::render_stderr(&c.sources, diags, color_stderr());
+}
+
+fn cmd_check(paths: &[PathBuf], deny_warnings: bool) -> ExitCode {
+    let files = match collect_policies(paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let (mut errors, mut warnings) = (0usize, 0usize);
+    for f in &files {
+        match load(f) {
+            Ok(c) => {
+                report(&c, &c.diagnostics);
+                errors += c.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+                warnings += c.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                errors += 1;
+            }
+        }
+    }
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    eprintln!(
+        "checked {}: {}, {}",
+        plural(files.len(), "file"),
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    );
+    if errors > 0 || (deny_warnings && warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn cmd_run(policy: &Path, input: &Path, format: Format) -> ExitCode {
+    let c = match load(policy) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let Some(prog) = &c.program else {
+        report(&c, &c.diagnostics);
+        eprintln!("error: {} has errors; fix them before running it", policy.display());
+        return ExitCode::from(1);
+    };
+    let text = match std::fs::read(input) {
+        Ok(b) => match String::from_utf8(b) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!(
+                    "error: {} is not valid UTF-8 (first bad byte at offset {}); applicant data must be UTF-8 JSON",
+                    input.display(),
+                    e.utf8_error().valid_up_to()
+                );
+                return ExitCode::from(2);
+            }
+        },
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", input.display());
+            return ExitCode::from(2);
+        }
+    };
+    let values = match polc::data::decode_applicant(prog, &text) {
+        Ok(v) => v,
+        Err(errs) => {
+            let color = color_stderr() != ColorChoice::Never;
+            eprint!("{}", polc::data::render_errors(&input.display().to_string(), &text, &errs, color));
+            eprintln!(
+                "error: {} has {} problem{}; nothing was evaluated",
+                input.display(),
+                errs.len(),
+                if errs.len() == 1 { "" } else { "s" }
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match polc::eval::evaluate(prog, &values, true) {
+        Ok(out) => {
+            let text = match format {
+                Format::Json => {
+                    let j = polc::results::to_json(prog, &out);
+                    serde_json::to_string_pretty(&j).unwrap_or_default() + "\n"
+                }
+                Format::Text => polc::results::to_text(prog, &out),
+            };
+            let mut stdout = std::io::stdout().lock();
+            if stdout.write_all(text.as_bytes()).is_err() {
+                return ExitCode::from(1);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            report(&c, &[e.to_diagnostic()]);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn cmd_test(paths: &[PathBuf]) -> ExitCode {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("policies")]
+    } else {
+        paths.to_vec()
+    };
+    let files = match collect_policies(&paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let (mut passed, mut failed) = (0usize, 0usize);
+    for f in &files {
+        let c = match load(f) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        let Some(prog) = &c.program else {
+            report(&c, &c.diagnostics);
+            println!("test {} ... FAILED (the policy has errors)", f.display());
+            failed += 1;
+            continue;
+        };
+        for r in polc::testing::run_cases(prog) {
+            if r.passed() {
+                println!("test {} :: {} ... ok", f.display(), r.name);
+                passed += 1;
+            } else {
+                println!("test {} :: {} ... FAILED", f.display(), r.name);
+                for m in &r.mismatches {
+                    println!("    {m}");
+                }
+                failed += 1;
+            }
+        }
+    }
+    println!();
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,387 @@
+//! The checked program: the typed IR that `check` produces and `eval` runs.
+//! Every name is resolved to an index (inputs, definitions, functions, tables,
+//! locals), every expression carries its type and span, and every rule keeps
+//! its label and citation for the reports. A `Program` is immutable and can be
+//! evaluated on any number of applicants.
+
+use crate::span::Span;
+use crate::syntax::ast::{BinOp, RoundMode, RoundUnit};
+use crate::value::{Date, Value};
+use std::fmt;
+
+pub type EnumId = u32;
+pub type RecordId = u32;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Type {
+    Money,
+    Rate,
+    Decimal,
+    Int,
+    Bool,
+    Date,
+    Duration,
+    Text,
+    Enum(EnumId),
+    Record(RecordId),
+    List(Box<Type>),
+    Optional(Box<Type>),
+    /// The type of an expression that already failed to check: compatible
+    /// with everything, so one mistake gives one error.
+    Error,
+}
+
+impl Type {
+    /// The type with one level of `?` removed.
+    pub fn strip(&self) -> &Type {
+        match self {
+            Type::Optional(t) => t,
+            t => t,
+        }
+    }
+
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Type::Int | Type::Decimal)
+    }
+}
+
+/// Displays a type with enum and record names resolved.
+pub struct TypeName<'a>(pub &'a Type, pub &'a Program);
+
+impl fmt::Display for TypeName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_type(f, self.0, &self.1.enums, &self.1.records)
+    }
+}
+
+pub fn write_type(
+    f: &mut dyn fmt::Write,
+    t: &Type,
+    enums: &[EnumDef],
+    records: &[RecordDef],
+) -> fmt::Result {
+    match t {
+        Type::Money => write!(f, "Money"),
+        Type::Rate => write!(f, "Rate"),
+        Type::Decimal => write!(f, "Decimal"),
+        Type::Int => write!(f, "Int"),
+        Type::Bool => write!(f, "Bool"),
+        Type::Date => write!(f, "Date"),
+        Type::Duration => write!(f, "Duration"),
+        Type::Text => write!(f, "Text"),
+        Type::Enum(i) => write!(
+            f,
+            "{}",
+            enums.get(*i as usize).map(|e| e.name.as_str()).unwrap_or("?")
+        ),
+        Type::Record(i) => write!(
+            f,
+            "{}",
+            records.get(*i as usize).map(|e| e.name.as_str()).unwrap_or("?")
+        ),
+        Type::List(t) => {
+            write!(f, "[")?;
+            write_type(f, t, enums, records)?;
+            write!(f, "]")
+        }
+        Type::Optional(t) => {
+            write_type(f, t, enums, records)?;
+            write!(f, "?")
+        }
+        Type::Error => write!(f, "{{unknown}}"),
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    pub name: String,
+    pub label: Option<String>,
+    pub variants: Vec<VariantDef>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct VariantDef {
+    pub name: String,
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RecordDef {
+    pub name: String,
+    pub label: Option<String>,
+    pub fields: Vec<FieldDef>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldDef {
+    pub name: String,
+    pub ty: Type,
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct InputDef {
+    pub name: String,
+    pub ty: Type,
+    pub label: Option<String>,
+    pub default: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct GlobalDef {
+    pub name: String,
+    pub ty: Type,
+    pub expr: Expr,
+    pub label: Option<String>,
+    pub cite: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct FnDef {
+    pub name: String,
+    pub params: Vec<(String, Type)>,
+    pub ret: Type,
+    pub body: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct TableDef {
+    pub name: String,
+    pub key: Type,
+    pub value: Type,
+    pub arms: Vec<Arm>,
+    pub label: Option<String>,
+    pub cite: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    pub cond: Expr,
+    pub label: Option<String>,
+    pub cite: Option<String>,
+    /// The condition as the drafter wrote it.
+    pub source: String,
+    /// Inputs and definitions the condition reads directly, for the report.
+    pub reads: Vec<Ref>,
+    pub span: Span,
+}
+
+impl Requirement {
+    /// How a failed requirement is named in results: its citation and label.
+    pub fn display_name(&self) -> String {
+        match (&self.cite, &self.label) {
+            (Some(c), Some(l)) => format!("{l}（{c}）"),
+            (None, Some(l)) => l.clone(),
+            (Some(c), None) => format!("{}（{c}）", self.source),
+            (None, None) => self.source.clone(),
+        }
+    }
+}
+
+/// A name a rule reads, kept so results can show its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Ref {
+    Input(u32),
+    Global(u32),
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub name: String,
+    pub slot: u32,
+    pub expr: Expr,
+    pub label: Option<String>,
+    pub cite: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Limit {
+    pub expr: Expr,
+    pub label: Option<String>,
+    pub cite: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rounding {
+    pub unit: RoundUnit,
+    pub mode: RoundMode,
+}
+
+impl Default for Rounding {
+    fn default() -> Self {
+        Rounding {
+            unit: RoundUnit::Fen,
+            mode: RoundMode::HalfUp,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GrantDef {
+    pub name: String,
+    pub label: Option<String>,
+    pub cite: Option<String>,
+    pub when: Option<Expr>,
+    pub requires: Vec<Requirement>,
+    pub steps: Vec<Step>,
+    pub amount: Expr,
+    pub amount_label: Option<String>,
+    pub caps: Vec<Limit>,
+    pub floors: Vec<Limit>,
+    pub rounding: Rounding,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub name: String,
+    /// Input index → value (already evaluated: case values are constants).
+    pub given: Vec<(u32, Value, Span)>,
+    pub expect: Vec<(Expectation, Span)>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expectation {
+    Eligible(bool),
+    /// Citations or labels of the failed requirements, in any order.
+    Failed(Vec<String>),
+    Total(rust_decimal::Decimal),
+    Grant(u32, rust_decimal::Decimal),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    pub name: String,
+    pub title: Option<String>,
+    pub source: Option<String>,
+    pub issuer: Option<String>,
+    pub effective_from: Option<Date>,
+    pub effective_to: Option<Date>,
+    pub articles: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Program {
+    pub meta: Meta,
+    pub enums: Vec<EnumDef>,
+    pub records: Vec<RecordDef>,
+    pub inputs: Vec<InputDef>,
+    pub globals: Vec<GlobalDef>,
+    pub fns: Vec<FnDef>,
+    pub tables: Vec<TableDef>,
+    pub eligibility_label: Option<String>,
+    pub eligibility: Vec<Requirement>,
+    pub grants: Vec<GrantDef>,
+    pub cases: Vec<Case>,
+}
+
+impl Program {
+    pub fn type_name(&self, t: &Type) -> String {
+        TypeName(t, self).to_string()
+    }
+
+    pub fn input_index(&self, name: &str) -> Option<usize> {
+        self.inputs.iter().position(|i| i.name == name)
+    }
+
+    pub fn grant_index(&self, name: &str) -> Option<usize> {
+        self.grants.iter().position(|g| g.name == name)
+    }
+
+    pub fn variant_label(&self, e: EnumId, v: u32) -> String {
+        self.enums
+            .get(e as usize)
+            .and_then(|en| en.variants.get(v as usize))
+            .map(|v| v.label.clone().unwrap_or_else(|| v.name.clone()))
+            .unwrap_or_default()
+    }
+
+    pub fn variant_name(&self, e: EnumId, v: u32) -> String {
+        self.enums
+            .get(e as usize)
+            .and_then(|en| en.variants.get(v as usize))
+            .map(|v| v.name.clone())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    Min,
+    Max,
+    Abs,
+    Present,
+    Year,
+    Month,
+    Day,
+    Days,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregate {
+    Sum,
+    Count,
+    Any,
+    All,
+    Min,
+    Max,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pat {
+    Wildcard,
+    Value(Value),
+}
+
+#[derive(Debug, Clone)]
+pub struct Arm {
+    pub patterns: Vec<Pat>,
+    pub body: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    Lit(Value),
+    Input(u32),
+    Global(u32),
+    Local(u32),
+    Field(Box<Expr>, u32),
+    Neg(Box<Expr>),
+    Not(Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    Match(Box<Expr>, Vec<Arm>),
+    List(Vec<Expr>),
+    Record(Vec<Expr>),
+    Call(u32, Vec<Expr>),
+    Table(u32, Box<Expr>),
+    Builtin(Builtin, Vec<Expr>),
+    /// Aggregate over a list: the element is bound to local `slot`.
+    Aggregate {
+        kind: Aggregate,
+        list: Box<Expr>,
+        slot: u32,
+        filter: Option<Box<Expr>>,
+        map: Option<Box<Expr>>,
+    },
+    /// Placeholder for an expression that failed to check (never evaluated:
+    /// a program with errors is not run).
+    Error,
+}
+
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub ty: Type,
+    pub span: Span,
+}

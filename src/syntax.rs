@@ -1,0 +1,90 @@
+//! Phase 1: text → syntax tree. `parse` runs the pest grammar
+//! (`grammar/polc.pest`), turns pest's parse tree into the `ast` with a span on
+//! every node, and reports syntax errors in the drafter's words. After a syntax
+//! error it resumes at the next top-level declaration, so one run reports the
+//! errors of every broken declaration, not only the first.
+
+pub mod ast;
+mod build;
+mod expected;
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::span::FileId;
+use pest::Parser;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/polc.pest"]
+pub(crate) struct PolParser;
+
+/// The result of parsing one file: the tree and every problem found. When
+/// there are syntax errors the tree is incomplete and later phases do not run
+/// (their errors would only echo the broken text).
+pub struct Parsed {
+    pub file: ast::File,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Words that start a top-level declaration: where parsing resumes after an error.
+const RESUME_KEYWORDS: &[&str] = &[
+    "policy", "use", "enum", "record", "input", "let", "fn", "table", "eligible", "grant", "case",
+];
+
+/// At most this many syntax errors are reported per file.
+const MAX_SYNTAX_ERRORS: usize = 20;
+
+pub fn parse(file_id: FileId, text: &str) -> Parsed {
+    let mut file = ast::File::default();
+    let mut diagnostics = Vec::new();
+    let mut offset = 0usize;
+    let mut errors = 0usize;
+    loop {
+        let rest = text.get(offset..).unwrap_or("");
+        match PolParser::parse(Rule::file, rest) {
+            Ok(pairs) => {
+                let mut b = build::Builder::new(file_id, offset, &mut diagnostics);
+                b.file(pairs, &mut file);
+                break;
+            }
+            Err(err) => {
+                let (diag, pos) = expected::syntax_diagnostic(file_id, offset, rest, &err);
+                diagnostics.push(diag);
+                errors += 1;
+                if errors >= MAX_SYNTAX_ERRORS {
+                    break;
+                }
+                match next_resume_after(rest, pos) {
+                    Some(next) => offset += next,
+                    None => break,
+                }
+            }
+        }
+    }
+    Parsed { file, diagnostics }
+}
+
+/// Byte offsets of lines that start (after indentation) with a top-level keyword.
+fn resume_points(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let mut starts = vec![0usize];
+    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    starts.into_iter().filter(move |&s| {
+        let line = text.get(s..).unwrap_or("");
+        // Only unindented lines: declarations inside blocks are indented.
+        RESUME_KEYWORDS.iter().any(|k| {
+            line.starts_with(k)
+                && line
+                    .get(k.len()..)
+                    .and_then(|r| r.chars().next())
+                    .is_some_and(|c| c == ' ' || c == '\t' || c == '{')
+        })
+    })
+}
+
+fn next_resume_after(text: &str, pos: usize) -> Option<usize> {
+    resume_points(text).find(|&s| s > pos)
+}
+
+/// Make a syntax diagnostic for a failure to parse at all (used by callers that
+/// parse fragments, such as applicant values written in the policy language).
+pub fn syntax_error(span: crate::span::Span, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(Code::Syntax, message).primary(span, "here")
+}

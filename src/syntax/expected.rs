@@ -1,0 +1,176 @@
+//! Syntax errors in a drafter's words. pest reports the grammar rules it
+//! would have accepted at the failure point; this module names each rule the
+//! way the language reference does and adds a hint for the usual slips.
+
+use super::Rule;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::span::{FileId, Span};
+
+/// What a rule is called in an error message; `None` hides rules that are
+/// implementation details (a parent rule is always named too).
+fn describe(rule: Rule) -> Option<&'static str> {
+    use Rule::*;
+    Some(match rule {
+        EOI => "the end of the file",
+        file | item => "a declaration (policy, use, enum, record, input, let, fn, table, eligible, grant, case)",
+        policy_block | kw_policy => "`policy`",
+        use_decl | kw_use => "`use`",
+        enum_decl | kw_enum => "`enum`",
+        record_decl | kw_record => "`record`",
+        input_block | kw_input => "`input`",
+        let_decl | grant_let | kw_let => "`let`",
+        fn_decl | kw_fn => "`fn`",
+        table_decl | kw_table => "`table`",
+        eligible_block | kw_eligible => "`eligible`",
+        require_stmt | kw_require => "`require`",
+        grant_decl | kw_grant => "`grant`",
+        cap_stmt | kw_cap => "`cap`",
+        floor_stmt | kw_floor => "`floor`",
+        round_stmt | kw_round => "`round`",
+        when_stmt | kw_when => "`when`",
+        amount_stmt | kw_amount => "`amount = ...`",
+        case_decl | kw_case => "`case`",
+        case_given | kw_given => "`given { ... }`",
+        case_expect | kw_expect => "`expect { ... }`",
+        kw_then => "`then`",
+        kw_else => "`else`",
+        kw_in => "`in`",
+        kw_where => "`where`",
+        kw_and | kw_or => "an operator (`and`, `or`)",
+        kw_not => "`not`",
+        kw_for => "`for`",
+        kw_match | match_expr => "`match`",
+        kw_if | if_expr => "`if`",
+        ident | path | path_expr => "a name",
+        string | string_inner | label => "a quoted text such as \"核定总投资\"",
+        cite => "a citation such as @\"五（一）\"",
+        type_expr | named_type | list_type => "a type (Money, Rate, Date, Bool, [Loan], Date?...)",
+        optional_mark => "`?`",
+        expr | or_expr | and_expr | not_expr | cmp_expr | add_expr | mul_expr | coalesce_expr
+        | unary_expr | postfix_expr | paren_expr | list_expr | record_lit | call_expr => {
+            "an expression"
+        }
+        cmp_op => "a comparison (`>=`, `<`, `==`...)",
+        add_op | mul_op | coalesce_op => "an operator (`+`, `-`, `*`, `/`)",
+        neg_op => "`-`",
+        field_access => "`.field`",
+        money_lit | money_unit | grouped_num => "an amount such as 500万元",
+        rate_lit | rate_unit => "a rate such as 5% or 100bp",
+        date_lit => "a date such as 2026-03-31",
+        duration_lit | dur_unit => "a duration such as 3 years",
+        decimal_lit | plain_num | digits => "a number",
+        int_lit => "a whole number",
+        bool_lit => "true or false",
+        arm => "a match arm `pattern => value`",
+        pattern | wildcard => "a pattern (a variant, a literal or `_`)",
+        record_field | case_field | case_key | field_decl => "a field `name: value`",
+        enum_variant => "a variant name",
+        input_decl => "an input `name: Type \"label\"`",
+        param => "a parameter `name: Type`",
+        policy_field | title_field | source_field | issuer_field | effective_field
+        | article_field => "a policy field (title, source, issuer, effective, article)",
+        default_value => "`= default`",
+        use_items => "`::{...}`",
+        arg => "an argument",
+        comprehension => "`for x in list`",
+        round_unit => "a rounding unit (分, 角, 元, 百元, 千元, 万元, none)",
+        round_mode => "a rounding mode (half_up, half_even, down, up)",
+        literal | primary => "an expression",
+        grant_stmt => "a grant statement (amount, cap, floor, round, let, require, when)",
+        keyword | WHITESPACE | COMMENT | call_args => return None,
+    })
+}
+
+/// Turn a pest error into a diagnostic. `offset` is where the parsed text
+/// starts in the file (non-zero after error recovery). Returns the error
+/// position relative to `text`.
+pub(super) fn syntax_diagnostic(
+    file: FileId,
+    offset: usize,
+    text: &str,
+    err: &pest::error::Error<Rule>,
+) -> (Diagnostic, usize) {
+    let pos = match err.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let mut words: Vec<&'static str> = Vec::new();
+    if let pest::error::ErrorVariant::ParsingError { positives, .. } = &err.variant {
+        for r in positives {
+            if let Some(w) = describe(*r) {
+                if !words.contains(&w) {
+                    words.push(w);
+                }
+            }
+        }
+    }
+    let found = describe_found(text, pos);
+    let expected = match words.len() {
+        0 => "something else".to_string(),
+        1 => words.first().map(|w| w.to_string()).unwrap_or_default(),
+        n => {
+            let head = words.get(..n - 1).map(|h| h.join(", ")).unwrap_or_default();
+            format!("{head} or {}", words.last().copied().unwrap_or_default())
+        }
+    };
+    let len = text
+        .get(pos..)
+        .and_then(|r| r.chars().next())
+        .map(|c| c.len_utf8())
+        .unwrap_or(0);
+    let span = Span::new(file, offset + pos, offset + pos + len);
+    let mut d = Diagnostic::error(Code::Syntax, format!("expected {expected}, found {found}"))
+        .primary(span, format!("expected {expected}"));
+    if let Some(h) = hint(text, pos) {
+        d = d.help(h);
+    }
+    (d, pos)
+}
+
+fn describe_found(text: &str, pos: usize) -> String {
+    let rest = text.get(pos..).unwrap_or("");
+    match rest.chars().next() {
+        None => "the end of the file".to_string(),
+        Some(c) if c.is_whitespace() => "a space".to_string(),
+        Some(_) => {
+            let word: String = rest
+                .chars()
+                .take_while(|c| !c.is_whitespace())
+                .take(16)
+                .collect();
+            format!("`{word}`")
+        }
+    }
+}
+
+/// Hints for the slips drafters make most.
+fn hint(text: &str, pos: usize) -> Option<String> {
+    let before = text.get(..pos).unwrap_or("");
+    let rest = text.get(pos..).unwrap_or("");
+    let prev = before.trim_end_matches([' ', '\t']);
+    if prev.ends_with(|c: char| c.is_ascii_digit())
+        && (rest.starts_with('万')
+            || rest.starts_with('元')
+            || rest.starts_with('亿')
+            || rest.starts_with('%'))
+        && before.ends_with([' ', '\t'])
+    {
+        return Some("write a unit right after its number, without a space: `500万元`, `5%`".into());
+    }
+    if rest.starts_with('"') && prev.ends_with(|c: char| c == 'e' || c.is_alphanumeric()) {
+        return Some(
+            "labels and citations come after the rule: `require x >= 1 @\"三（一）\" \"label\"`"
+                .into(),
+        );
+    }
+    if rest.is_empty() {
+        return Some("a block is not closed: check that every `{` has its `}`".into());
+    }
+    if rest.starts_with('（') || rest.starts_with('）') || rest.starts_with('，') {
+        return Some("full-width punctuation is only allowed inside quoted text".into());
+    }
+    if rest.starts_with('=') && !rest.starts_with("==") && prev.ends_with(|c: char| c.is_alphanumeric()) {
+        return Some("to compare, write `==`".into());
+    }
+    None
+}

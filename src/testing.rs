@@ -1,0 +1,115 @@
+//! Running a policy's own test cases (`case` blocks): evaluate each case's
+//! inputs and compare every expectation, reporting expected vs actual.
+
+use crate::eval::{evaluate, Outcome};
+use crate::program::{Expectation, Program};
+use crate::value::{money_string, Value};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseResult {
+    pub name: String,
+    /// Empty when the case passed: otherwise one line per mismatch.
+    pub mismatches: Vec<String>,
+}
+
+impl CaseResult {
+    pub fn passed(&self) -> bool {
+        self.mismatches.is_empty()
+    }
+}
+
+/// Run every case of a program.
+pub fn run_cases(prog: &Program) -> Vec<CaseResult> {
+    prog.cases
+        .iter()
+        .map(|case| {
+            let mut inputs = vec![Value::Absent; prog.inputs.len()];
+            for (i, v, _) in &case.given {
+                if let Some(slot) = inputs.get_mut(*i as usize) {
+                    *slot = v.clone();
+                }
+            }
+            let mismatches = match evaluate(prog, &inputs, false) {
+                Ok(out) => compare(prog, &out, &case.expect),
+                Err(e) => vec![format!("evaluation failed: {}", e.message)],
+            };
+            CaseResult {
+                name: case.name.clone(),
+                mismatches,
+            }
+        })
+        .collect()
+}
+
+fn compare(prog: &Program, out: &Outcome, expect: &[(Expectation, crate::span::Span)]) -> Vec<String> {
+    let mut bad = Vec::new();
+    for (x, _) in expect {
+        match x {
+            Expectation::Eligible(b) => {
+                if out.eligible != *b {
+                    bad.push(format!("eligible: expected {b}, got {}", out.eligible));
+                }
+            }
+            Expectation::Total(m) => {
+                if out.total != *m {
+                    bad.push(format!(
+                        "total: expected {} 元, got {} 元",
+                        money_string(*m),
+                        money_string(out.total)
+                    ));
+                }
+            }
+            Expectation::Grant(g, m) => {
+                let got = out.grants.get(*g as usize).map(|r| r.amount).unwrap_or_default();
+                if got != *m {
+                    let name = prog.grants.get(*g as usize).map(|g| g.name.as_str()).unwrap_or("?");
+                    bad.push(format!(
+                        "{name}: expected {} 元, got {} 元",
+                        money_string(*m),
+                        money_string(got)
+                    ));
+                }
+            }
+            Expectation::Failed(keys) => {
+                let failed = failed_requirements(prog, out);
+                let mut missing = Vec::new();
+                for k in keys {
+                    if !failed.iter().any(|r| Outcome::failed_matches(r, k)) {
+                        missing.push(k.clone());
+                    }
+                }
+                let unexpected: Vec<String> = failed
+                    .iter()
+                    .filter(|r| !keys.iter().any(|k| Outcome::failed_matches(r, k)))
+                    .map(|r| r.display_name())
+                    .collect();
+                if !missing.is_empty() || !unexpected.is_empty() {
+                    let got: Vec<String> = failed.iter().map(|r| r.display_name()).collect();
+                    bad.push(format!(
+                        "failed: expected [{}], got [{}]",
+                        keys.join(", "),
+                        got.join(", ")
+                    ));
+                }
+            }
+        }
+    }
+    bad
+}
+
+fn failed_requirements<'p>(prog: &'p Program, out: &Outcome) -> Vec<&'p crate::program::Requirement> {
+    let mut v = Vec::new();
+    for (r, res) in prog.eligibility.iter().zip(&out.requirements) {
+        if !res.passed {
+            v.push(r);
+        }
+    }
+    for (g, gres) in prog.grants.iter().zip(&out.grants) {
+        for (r, res) in g.requires.iter().zip(&gres.requirements) {
+            if !res.passed {
+                v.push(r);
+            }
+        }
+    }
+    v
+}
