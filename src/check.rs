@@ -130,7 +130,9 @@ fn text(t: &Option<ast::Text>) -> Option<String> {
 impl<'a> Checker<'a> {
     fn unit(&self) -> &Unit {
         // `cur` always indexes a unit pushed by `declare_unit`.
-        self.units.get(self.cur).unwrap_or_else(|| unreachable_unit())
+        self.units
+            .get(self.cur)
+            .unwrap_or_else(|| unreachable_unit())
     }
 
     fn source_text(&self, span: Span) -> String {
@@ -160,10 +162,13 @@ impl<'a> Checker<'a> {
             .copied();
         if let Some((_, prev_span)) = prev {
             self.error(
-                Diagnostic::error(Code::Duplicate, format!("`{}` is declared twice", name.name))
-                    .primary(name.span, "declared again here")
-                    .secondary(prev_span, "first declared here")
-                    .help("rename one of them: every name must mean one thing"),
+                Diagnostic::error(
+                    Code::Duplicate,
+                    format!("`{}` is declared twice", name.name),
+                )
+                .primary(name.span, "declared again here")
+                .secondary(prev_span, "first declared here")
+                .help("rename one of them: every name must mean one thing"),
             );
             return;
         }
@@ -213,7 +218,10 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(
                             Code::Duplicate,
-                            format!("variant `{}` is listed twice in `{}`", v.name.name, e.name.name),
+                            format!(
+                                "variant `{}` is listed twice in `{}`",
+                                v.name.name, e.name.name
+                            ),
                         )
                         .primary(v.name.span, "listed again here")
                         .secondary(*prev, "first listed here"),
@@ -254,7 +262,10 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(
                             Code::Duplicate,
-                            format!("field `{}` is declared twice in `{}`", f.name.name, r.name.name),
+                            format!(
+                                "field `{}` is declared twice in `{}`",
+                                f.name.name, r.name.name
+                            ),
                         )
                         .primary(f.name.span, "declared again here")
                         .secondary(*prev, "first declared here"),
@@ -478,9 +489,13 @@ impl<'a> Checker<'a> {
                 .iter()
                 .map(|s| s.to_string())
                 .collect();
-                candidates.extend(self.unit().scope.iter().filter_map(|(k, (it, _))| {
-                    matches!(it, Item::Enum(_) | Item::Record(_)).then(|| k.clone())
-                }));
+                candidates.extend(
+                    self.unit()
+                        .scope
+                        .iter()
+                        .filter(|(_, (it, _))| matches!(it, Item::Enum(_) | Item::Record(_)))
+                        .map(|(k, _)| k.clone()),
+                );
                 let mut d = Diagnostic::error(Code::UnknownType, format!("unknown type `{name}`"))
                     .primary(path.span, "not a type");
                 d = match suggest(&name, candidates.iter().map(|s| s.as_str())) {
@@ -533,14 +548,22 @@ impl<'a> Checker<'a> {
             for (n, _) in &f.params {
                 if let Some(prev) = seen.get(n.name.as_str()) {
                     self.error(
-                        Diagnostic::error(Code::Duplicate, format!("parameter `{}` is declared twice", n.name))
-                            .primary(n.span, "declared again here")
-                            .secondary(*prev, "first declared here"),
+                        Diagnostic::error(
+                            Code::Duplicate,
+                            format!("parameter `{}` is declared twice", n.name),
+                        )
+                        .primary(n.span, "declared again here")
+                        .secondary(*prev, "first declared here"),
                     );
                 }
                 seen.insert(&n.name, n.span);
             }
-            let ret = self.prog.fns.get(id).map(|d| d.ret.clone()).unwrap_or(Type::Error);
+            let ret = self
+                .prog
+                .fns
+                .get(id)
+                .map(|d| d.ret.clone())
+                .unwrap_or(Type::Error);
             self.locals = params;
             self.current_node = Some(Node::Fn(id as u32));
             let body = self.expr(&f.body, Some(&ret));
@@ -653,10 +676,12 @@ impl<'a> Checker<'a> {
                 if let Some(&(next, span)) = edges.get(idx) {
                     stack.push((node, idx + 1));
                     if let Some(pos) = on_path.iter().position(|n| *n == next) {
-                        let cycle: Vec<Node> = on_path.get(pos..).map(|s| s.to_vec()).unwrap_or_default();
+                        let cycle: Vec<Node> =
+                            on_path.get(pos..).map(|s| s.to_vec()).unwrap_or_default();
                         if cycle.iter().all(|n| !reported.contains(n)) {
                             reported.extend(cycle.iter().copied());
-                            let names: Vec<String> = cycle.iter().map(|n| self.node_name(*n)).collect();
+                            let names: Vec<String> =
+                                cycle.iter().map(|n| self.node_name(*n)).collect();
                             let first = names.first().cloned().unwrap_or_default();
                             self.error(
                                 Diagnostic::error(
@@ -729,9 +754,12 @@ impl<'a> Checker<'a> {
         for g in &file.grants {
             if let Some(prev) = names.get(g.name.name.as_str()) {
                 self.error(
-                    Diagnostic::error(Code::Duplicate, format!("grant `{}` is declared twice", g.name.name))
-                        .primary(g.name.span, "declared again here")
-                        .secondary(*prev, "first declared here"),
+                    Diagnostic::error(
+                        Code::Duplicate,
+                        format!("grant `{}` is declared twice", g.name.name),
+                    )
+                    .primary(g.name.span, "declared again here")
+                    .secondary(*prev, "first declared here"),
                 );
             }
             names.insert(&g.name.name, g.name.span);
@@ -760,13 +788,15 @@ impl<'a> Checker<'a> {
                 );
             }
             Some(p) => {
-                let eff = p.effective.map(|(f, t, s)| (f, t, s));
+                let eff = p.effective;
                 if let Some((from, Some(to), span)) = eff {
                     if to < from {
                         self.error(
                             Diagnostic::error(
                                 Code::BadEffective,
-                                format!("the effective period ends ({to}) before it starts ({from})"),
+                                format!(
+                                    "the effective period ends ({to}) before it starts ({from})"
+                                ),
                             )
                             .primary(span, "period ends before it starts")
                             .help("write `effective FROM .. TO` with FROM on or before TO"),
@@ -831,9 +861,12 @@ impl<'a> Checker<'a> {
                     self.expect_bool(&c, "`when`");
                     if when.is_some() {
                         self.error(
-                            Diagnostic::error(Code::DuplicateStmt, "a grant has one `when` condition")
-                                .primary(e.span, "second `when`")
-                                .help("combine the conditions with `and`"),
+                            Diagnostic::error(
+                                Code::DuplicateStmt,
+                                "a grant has one `when` condition",
+                            )
+                            .primary(e.span, "second `when`")
+                            .help("combine the conditions with `and`"),
                         );
                     }
                     when = Some(c);
@@ -851,9 +884,12 @@ impl<'a> Checker<'a> {
                     };
                     if let Some(prev) = step_names.get(&l.name.name) {
                         self.error(
-                            Diagnostic::error(Code::Duplicate, format!("`{}` is declared twice in this grant", l.name.name))
-                                .primary(l.name.span, "declared again here")
-                                .secondary(*prev, "first declared here"),
+                            Diagnostic::error(
+                                Code::Duplicate,
+                                format!("`{}` is declared twice in this grant", l.name.name),
+                            )
+                            .primary(l.name.span, "declared again here")
+                            .secondary(*prev, "first declared here"),
                         );
                     }
                     step_names.insert(l.name.name.clone(), l.name.span);
@@ -934,9 +970,12 @@ impl<'a> Checker<'a> {
             Some(a) => a,
             None => {
                 self.error(
-                    Diagnostic::error(Code::NoAmount, format!("grant `{}` has no `amount`", g.name.name))
-                        .primary(g.name.span, "this grant computes nothing")
-                        .help("add a line `amount = base * rate` (the amount before caps)"),
+                    Diagnostic::error(
+                        Code::NoAmount,
+                        format!("grant `{}` has no `amount`", g.name.name),
+                    )
+                    .primary(g.name.span, "this grant computes nothing")
+                    .help("add a line `amount = base * rate` (the amount before caps)"),
                 );
                 (placeholder(g.span), None)
             }
@@ -987,14 +1026,20 @@ impl<'a> Checker<'a> {
                         self.error(
                             Diagnostic::error(Code::CaseInput, "a case gives constant values")
                                 .primary(value.span, "not a constant")
-                                .help("write the value itself: `800万元`, `2026-03-31`, `NewBuild`"),
+                                .help(
+                                    "write the value itself: `800万元`, `2026-03-31`, `NewBuild`",
+                                ),
                         );
                     }
                 }
                 None => {
-                    let names: Vec<&str> = self.prog.inputs.iter().map(|i| i.name.as_str()).collect();
-                    let mut d = Diagnostic::error(Code::CaseInput, format!("`{}` is not an input", name.name))
-                        .primary(name.span, "no input of this name");
+                    let names: Vec<&str> =
+                        self.prog.inputs.iter().map(|i| i.name.as_str()).collect();
+                    let mut d = Diagnostic::error(
+                        Code::CaseInput,
+                        format!("`{}` is not an input", name.name),
+                    )
+                    .primary(name.span, "no input of this name");
                     if let Some(s) = suggest(&name.name, names) {
                         d = d.help(format!("did you mean `{s}`?"));
                     }
@@ -1005,11 +1050,18 @@ impl<'a> Checker<'a> {
         for inp in &self.prog.inputs.clone() {
             let optional = matches!(inp.ty, Type::Optional(_));
             if !seen.contains_key(inp.name.as_str()) && inp.default.is_none() && !optional {
-                let label = inp.label.as_deref().map(|l| format!(" ({l})")).unwrap_or_default();
+                let label = inp
+                    .label
+                    .as_deref()
+                    .map(|l| format!(" ({l})"))
+                    .unwrap_or_default();
                 self.error(
                     Diagnostic::error(
                         Code::CaseInput,
-                        format!("case \"{}\" does not give input `{}`{label}", c.name.value, inp.name),
+                        format!(
+                            "case \"{}\" does not give input `{}`{label}",
+                            c.name.value, inp.name
+                        ),
                     )
                     .primary(c.name.span, "this case")
                     .help(format!("add `{}: ...` to its `given` block", inp.name)),
@@ -1061,7 +1113,9 @@ impl<'a> Checker<'a> {
                                 .primary(name.span, "unknown expectation");
                                 d = match suggest(other, names) {
                                     Some(s) => d.help(format!("did you mean `{s}`?")),
-                                    None => d.help("expect `eligible`, `failed`, `total` or a grant's name"),
+                                    None => d.help(
+                                        "expect `eligible`, `failed`, `total` or a grant's name",
+                                    ),
                                 };
                                 self.error(d);
                                 continue;

@@ -1135,9 +1135,7 @@ fn parse_duration(s: &str) -> Option<Duration> {
 /// `2026年3月31日`), normalised for a help line; `None` if it is not one.
 fn loose_date(s: &str) -> Option<Date> {
     let t = s.trim().trim_end_matches('日');
-    let parts: Vec<&str> = t
-        .split(|c: char| matches!(c, '/' | '.' | '-' | '年' | '月'))
-        .collect();
+    let parts: Vec<&str> = t.split(['/', '.', '-', '年', '月']).collect();
     let [y, m, d] = parts.as_slice() else {
         return None;
     };

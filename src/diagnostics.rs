@@ -145,7 +145,13 @@ pub fn render_to(
     for d in diags {
         if term::emit(w, &config, &files, &to_codespan(d)).is_err() {
             // A span that does not fit its file: say so plainly rather than lose the message.
-            writeln!(w, "{}[{}]: {}", sev_word(d.severity), d.code.as_str(), d.message)?;
+            writeln!(
+                w,
+                "{}[{}]: {}",
+                sev_word(d.severity),
+                d.code.as_str(),
+                d.message
+            )?;
         }
     }
     Ok(())

@@ -6,8 +6,8 @@ use crate::check::{self, UnitSource};
 use crate::diagnostics::Diagnostic;
 use crate::program::Program;
 use crate::span::{FileId, Sources};
-use crate::syntax::{self, ast};
 use crate::stdlib;
+use crate::syntax::{self, ast};
 
 pub struct Compiled {
     pub program: Option<Program>,
@@ -30,7 +30,10 @@ pub fn compile_str(name: &str, text: &str) -> Compiled {
 
 /// Compile the policy `file` of `sources` (stdlib modules are added to `sources`).
 pub fn compile(mut sources: Sources, file: FileId) -> Compiled {
-    let text = sources.get(file).map(|s| s.text.clone()).unwrap_or_default();
+    let text = sources
+        .get(file)
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
     let parsed = syntax::parse(file, &text);
     let mut diagnostics = parsed.diagnostics;
     // Load every stdlib module reachable through `use`, each once. Their
@@ -78,4 +81,3 @@ pub fn compile(mut sources: Sources, file: FileId) -> Compiled {
         sources,
     }
 }
-

@@ -25,7 +25,8 @@ pub struct RuntimeError {
 
 impl RuntimeError {
     pub fn to_diagnostic(&self) -> Diagnostic {
-        let mut d = Diagnostic::error(self.code, self.message.clone()).primary(self.span, "while evaluating this");
+        let mut d = Diagnostic::error(self.code, self.message.clone())
+            .primary(self.span, "while evaluating this");
         if let Some(h) = &self.help {
             d = d.help(h.clone());
         }
@@ -167,7 +168,9 @@ fn is_closed(e: &Expr) -> bool {
         ExprKind::Binary(_, a, b) => is_closed(a) && is_closed(b),
         ExprKind::If(a, b, c) => is_closed(a) && is_closed(b) && is_closed(c),
         ExprKind::Match(s, arms) => is_closed(s) && arms.iter().all(|a| is_closed(&a.body)),
-        ExprKind::List(xs) | ExprKind::Record(xs) | ExprKind::Builtin(_, xs) => xs.iter().all(is_closed),
+        ExprKind::List(xs) | ExprKind::Record(xs) | ExprKind::Builtin(_, xs) => {
+            xs.iter().all(is_closed)
+        }
     }
 }
 
@@ -259,9 +262,14 @@ impl<'p> Evaluator<'p> {
             } else {
                 empty_grant(GrantStatus::Ineligible)
             };
-            total = total
-                .checked_add(res.amount)
-                .ok_or_else(|| rt(Code::Overflow, g.span, "the total of the grants overflows", None))?;
+            total = total.checked_add(res.amount).ok_or_else(|| {
+                rt(
+                    Code::Overflow,
+                    g.span,
+                    "the total of the grants overflows",
+                    None,
+                )
+            })?;
             grants.push(res);
         }
         Ok(Outcome {
@@ -283,13 +291,21 @@ impl<'p> Evaluator<'p> {
         if self.trace {
             for rf in &r.reads {
                 let v = match rf {
-                    Ref::Input(i) => self.inputs.get(*i as usize).cloned().unwrap_or(Value::Absent),
+                    Ref::Input(i) => self
+                        .inputs
+                        .get(*i as usize)
+                        .cloned()
+                        .unwrap_or(Value::Absent),
                     Ref::Global(g) => self.global(*g, r.span)?,
                 };
                 values.push((*rf, v));
             }
         }
-        Ok(RequirementResult { passed, facts, values })
+        Ok(RequirementResult {
+            passed,
+            facts,
+            values,
+        })
     }
 
     fn grant(&mut self, g: &GrantDef) -> R<GrantResult> {
@@ -386,7 +402,12 @@ impl<'p> Evaluator<'p> {
             return Ok(v.clone());
         }
         let Some(def) = self.prog.globals.get(g as usize) else {
-            return Err(rt(Code::UnknownName, span, "internal: unknown definition", None));
+            return Err(rt(
+                Code::UnknownName,
+                span,
+                "internal: unknown definition",
+                None,
+            ));
         };
         // Definitions see no locals: evaluate on a fresh frame.
         let saved_base = std::mem::replace(&mut self.base, self.stack.len());
@@ -405,7 +426,11 @@ impl<'p> Evaluator<'p> {
     fn missing(&self, e: &Expr) -> RuntimeError {
         let what = match &e.kind {
             ExprKind::Input(i) => self.prog.inputs.get(*i as usize).map(|d| {
-                let label = d.label.as_deref().map(|l| format!(" ({l})")).unwrap_or_default();
+                let label = d
+                    .label
+                    .as_deref()
+                    .map(|l| format!(" ({l})"))
+                    .unwrap_or_default();
                 format!("input `{}`{label} was not given", d.name)
             }),
             ExprKind::Field(_, _) => Some("this field was not given".to_string()),
@@ -432,26 +457,51 @@ impl<'p> Evaluator<'p> {
     fn truth(&mut self, e: &Expr) -> R<bool> {
         match self.value(e)? {
             Value::Bool(b) => Ok(b),
-            _ => Err(rt(Code::NotBool, e.span, "internal: condition is not a Bool", None)),
+            _ => Err(rt(
+                Code::NotBool,
+                e.span,
+                "internal: condition is not a Bool",
+                None,
+            )),
         }
     }
 
     fn money(&mut self, e: &Expr) -> R<Decimal> {
         match self.value(e)? {
             Value::Money(m) => Ok(m),
-            _ => Err(rt(Code::TypeMismatch, e.span, "internal: amount is not Money", None)),
+            _ => Err(rt(
+                Code::TypeMismatch,
+                e.span,
+                "internal: amount is not Money",
+                None,
+            )),
         }
     }
 
     fn eval(&mut self, e: &Expr) -> R<Value> {
         match &e.kind {
             ExprKind::Lit(v) => Ok(v.clone()),
-            ExprKind::Input(i) => Ok(self.inputs.get(*i as usize).cloned().unwrap_or(Value::Absent)),
+            ExprKind::Input(i) => Ok(self
+                .inputs
+                .get(*i as usize)
+                .cloned()
+                .unwrap_or(Value::Absent)),
             ExprKind::Global(g) => self.global(*g, e.span),
-            ExprKind::Local(s) => Ok(self.stack.get(self.base + *s as usize).cloned().unwrap_or(Value::Absent)),
+            ExprKind::Local(s) => Ok(self
+                .stack
+                .get(self.base + *s as usize)
+                .cloned()
+                .unwrap_or(Value::Absent)),
             ExprKind::Field(b, i) => match self.value(b)? {
-                Value::Record(fields) => Ok(fields.get(*i as usize).cloned().unwrap_or(Value::Absent)),
-                _ => Err(rt(Code::NoField, e.span, "internal: field of a non-record", None)),
+                Value::Record(fields) => {
+                    Ok(fields.get(*i as usize).cloned().unwrap_or(Value::Absent))
+                }
+                _ => Err(rt(
+                    Code::NoField,
+                    e.span,
+                    "internal: field of a non-record",
+                    None,
+                )),
             },
             ExprKind::Neg(x) => {
                 let v = self.value(x)?;
@@ -498,7 +548,12 @@ impl<'p> Evaluator<'p> {
             }
             ExprKind::Call(f, args) => {
                 let Some(def) = self.prog.fns.get(*f as usize) else {
-                    return Err(rt(Code::UnknownName, e.span, "internal: unknown function", None));
+                    return Err(rt(
+                        Code::UnknownName,
+                        e.span,
+                        "internal: unknown function",
+                        None,
+                    ));
                 };
                 let mut vals = Vec::with_capacity(args.len());
                 for a in args {
@@ -516,7 +571,12 @@ impl<'p> Evaluator<'p> {
             }
             ExprKind::Table(t, arg) => {
                 let Some(def) = self.prog.tables.get(*t as usize) else {
-                    return Err(rt(Code::UnknownName, e.span, "internal: unknown table", None));
+                    return Err(rt(
+                        Code::UnknownName,
+                        e.span,
+                        "internal: unknown table",
+                        None,
+                    ));
                 };
                 let key = self.value(arg)?;
                 self.call_depth += 1;
@@ -532,7 +592,12 @@ impl<'p> Evaluator<'p> {
                 filter,
                 map,
             } => self.aggregate(*kind, list, *slot, filter.as_deref(), map.as_deref(), e),
-            ExprKind::Error => Err(rt(Code::TypeMismatch, e.span, "internal: evaluating an expression that failed to check", None)),
+            ExprKind::Error => Err(rt(
+                Code::TypeMismatch,
+                e.span,
+                "internal: evaluating an expression that failed to check",
+                None,
+            )),
         }
     }
 
@@ -545,7 +610,12 @@ impl<'p> Evaluator<'p> {
                 return self.eval(&arm.body);
             }
         }
-        Err(rt(Code::NonExhaustive, span, "no arm matches this value", None))
+        Err(rt(
+            Code::NonExhaustive,
+            span,
+            "no arm matches this value",
+            None,
+        ))
     }
 
     fn builtin(&mut self, b: Builtin, args: &[Expr], span: Span) -> R<Value> {
@@ -562,7 +632,11 @@ impl<'p> Evaluator<'p> {
                         None => v,
                         Some(cur) => {
                             let ord = self.order(&v, &cur, span)?;
-                            let take = if b == Builtin::Min { ord == Ordering::Less } else { ord == Ordering::Greater };
+                            let take = if b == Builtin::Min {
+                                ord == Ordering::Less
+                            } else {
+                                ord == Ordering::Greater
+                            };
                             if take {
                                 v
                             } else {
@@ -576,13 +650,23 @@ impl<'p> Evaluator<'p> {
             Builtin::Abs => {
                 let v = match args.first() {
                     Some(a) => self.value(a)?,
-                    None => return Err(rt(Code::ArgCount, span, "internal: abs needs an argument", None)),
+                    None => {
+                        return Err(rt(
+                            Code::ArgCount,
+                            span,
+                            "internal: abs needs an argument",
+                            None,
+                        ))
+                    }
                 };
                 Ok(match v {
                     Value::Money(d) => Value::Money(d.abs()),
                     Value::Rate(d) => Value::Rate(d.abs()),
                     Value::Decimal(d) => Value::Decimal(d.abs()),
-                    Value::Int(i) => Value::Int(i.checked_abs().ok_or_else(|| rt(Code::Overflow, span, "abs overflows", None))?),
+                    Value::Int(i) => Value::Int(
+                        i.checked_abs()
+                            .ok_or_else(|| rt(Code::Overflow, span, "abs overflows", None))?,
+                    ),
                     other => other,
                 })
             }
@@ -604,10 +688,17 @@ impl<'p> Evaluator<'p> {
             Builtin::Days => {
                 let v = match args.first() {
                     Some(a) => self.value(a)?,
-                    None => return Err(rt(Code::ArgCount, span, "internal: needs a duration", None)),
+                    None => {
+                        return Err(rt(Code::ArgCount, span, "internal: needs a duration", None))
+                    }
                 };
                 let Value::Duration(d) = v else {
-                    return Err(rt(Code::TypeMismatch, span, "internal: not a duration", None));
+                    return Err(rt(
+                        Code::TypeMismatch,
+                        span,
+                        "internal: not a duration",
+                        None,
+                    ));
                 };
                 if d.months == 0 {
                     return Ok(Value::Int(d.days));
@@ -615,7 +706,7 @@ impl<'p> Evaluator<'p> {
                 match d.anchor {
                     Some(a) => {
                         let end = a
-                            .add(Duration { anchor: None, ..d })
+                            .plus(Duration { anchor: None, ..d })
                             .ok_or_else(|| rt(Code::DateRange, span, "date out of range", None))?;
                         Ok(Value::Int(i64::from(end.days_since_epoch()) - i64::from(a.days_since_epoch())))
                     }
@@ -630,10 +721,25 @@ impl<'p> Evaluator<'p> {
         }
     }
 
-    fn aggregate(&mut self, kind: Aggregate, list: &Expr, slot: u32, filter: Option<&Expr>, map: Option<&Expr>, whole: &Expr) -> R<Value> {
+    fn aggregate(
+        &mut self,
+        kind: Aggregate,
+        list: &Expr,
+        slot: u32,
+        filter: Option<&Expr>,
+        map: Option<&Expr>,
+        whole: &Expr,
+    ) -> R<Value> {
         let items = match self.value(list)? {
             Value::List(items) => items,
-            _ => return Err(rt(Code::BadAggregate, list.span, "internal: not a list", None)),
+            _ => {
+                return Err(rt(
+                    Code::BadAggregate,
+                    list.span,
+                    "internal: not a list",
+                    None,
+                ))
+            }
         };
         let at = self.base + slot as usize;
         let mut acc: Option<Value> = None;
@@ -676,7 +782,11 @@ impl<'p> Evaluator<'p> {
                         None => v,
                         Some(a) => {
                             let ord = self.order(&v, &a, whole.span)?;
-                            let take = if kind == Aggregate::Min { ord == Ordering::Less } else { ord == Ordering::Greater };
+                            let take = if kind == Aggregate::Min {
+                                ord == Ordering::Less
+                            } else {
+                                ord == Ordering::Greater
+                            };
                             if take {
                                 v
                             } else {
@@ -701,7 +811,10 @@ impl<'p> Evaluator<'p> {
                 rt(
                     Code::EmptyList,
                     whole.span,
-                    format!("`{}` of an empty list", if kind == Aggregate::Min { "min" } else { "max" }),
+                    format!(
+                        "`{}` of an empty list",
+                        if kind == Aggregate::Min { "min" } else { "max" }
+                    ),
                     Some("guard it with `count(...) > 0`, or give a fallback with `if`"),
                 )
             }),
@@ -773,7 +886,12 @@ impl<'p> Evaluator<'p> {
                     Some("compare dates instead: `end <= start + 3 years`"),
                 )
             }),
-            _ => Err(rt(Code::BadCompare, span, "internal: values have no order", None)),
+            _ => Err(rt(
+                Code::BadCompare,
+                span,
+                "internal: values have no order",
+                None,
+            )),
         }
     }
 
@@ -789,7 +907,14 @@ impl<'p> Evaluator<'p> {
             )
         };
         let dec = |f: fn(D, D) -> Option<D>, a: D, b: D| f(a, b).ok_or_else(overflow);
-        let date_range = || rt(Code::DateRange, span, "the date falls outside years 0001 to 9999", None);
+        let date_range = || {
+            rt(
+                Code::DateRange,
+                span,
+                "the date falls outside years 0001 to 9999",
+                None,
+            )
+        };
         let div = |a: D, b: D| -> R<D> {
             if b.is_zero() {
                 return Err(rt(
@@ -803,20 +928,43 @@ impl<'p> Evaluator<'p> {
         };
         Ok(match op {
             BinOp::Add | BinOp::Sub => {
-                let f: fn(D, D) -> Option<D> = if op == BinOp::Add { D::checked_add } else { D::checked_sub };
+                let f: fn(D, D) -> Option<D> = if op == BinOp::Add {
+                    D::checked_add
+                } else {
+                    D::checked_sub
+                };
                 match (x, y) {
                     (Money(a), Money(b)) => Money(dec(f, *a, *b)?),
                     (Rate(a), Rate(b)) => Rate(dec(f, *a, *b)?),
-                    (Int(a), Int(b)) => Int(if op == BinOp::Add { a.checked_add(*b) } else { a.checked_sub(*b) }.ok_or_else(overflow)?),
+                    (Int(a), Int(b)) => Int(if op == BinOp::Add {
+                        a.checked_add(*b)
+                    } else {
+                        a.checked_sub(*b)
+                    }
+                    .ok_or_else(overflow)?),
                     (Date(a), Date(b)) => Duration(crate::value::Duration {
                         months: 0,
                         days: i64::from(a.days_since_epoch()) - i64::from(b.days_since_epoch()),
                         anchor: Some(*b),
                     }),
-                    (Date(a), Duration(d)) => Date(if op == BinOp::Add { a.add(*d) } else { a.sub(*d) }.ok_or_else(date_range)?),
-                    (Duration(d), Date(a)) => Date(a.add(*d).ok_or_else(date_range)?),
+                    (Date(a), Duration(d)) => Date(
+                        if op == BinOp::Add {
+                            a.plus(*d)
+                        } else {
+                            a.minus(*d)
+                        }
+                        .ok_or_else(date_range)?,
+                    ),
+                    (Duration(d), Date(a)) => Date(a.plus(*d).ok_or_else(date_range)?),
                     (Duration(a), Duration(b)) => {
-                        let (bm, bd) = if op == BinOp::Add { (b.months, b.days) } else { (b.months.checked_neg().ok_or_else(overflow)?, b.days.checked_neg().ok_or_else(overflow)?) };
+                        let (bm, bd) = if op == BinOp::Add {
+                            (b.months, b.days)
+                        } else {
+                            (
+                                b.months.checked_neg().ok_or_else(overflow)?,
+                                b.days.checked_neg().ok_or_else(overflow)?,
+                            )
+                        };
                         Duration(crate::value::Duration {
                             months: a.months.checked_add(bm).ok_or_else(overflow)?,
                             days: a.days.checked_add(bd).ok_or_else(overflow)?,
@@ -825,15 +973,26 @@ impl<'p> Evaluator<'p> {
                     }
                     _ => match (num(x), num(y)) {
                         (Some(a), Some(b)) => Decimal(dec(f, a, b)?),
-                        _ => return Err(rt(Code::BadAdd, span, "internal: operands do not add", None)),
+                        _ => {
+                            return Err(rt(
+                                Code::BadAdd,
+                                span,
+                                "internal: operands do not add",
+                                None,
+                            ))
+                        }
                     },
                 }
             }
             BinOp::Mul => match (x, y) {
                 (Money(a), Rate(b)) | (Rate(b), Money(a)) => Money(dec(D::checked_mul, *a, *b)?),
-                (Money(a), n) | (n, Money(a)) if num(n).is_some() => Money(dec(D::checked_mul, *a, num(n).unwrap_or_default())?),
+                (Money(a), n) | (n, Money(a)) if num(n).is_some() => {
+                    Money(dec(D::checked_mul, *a, num(n).unwrap_or_default())?)
+                }
                 (Rate(a), Rate(b)) => Rate(dec(D::checked_mul, *a, *b)?),
-                (Rate(a), n) | (n, Rate(a)) if num(n).is_some() => Rate(dec(D::checked_mul, *a, num(n).unwrap_or_default())?),
+                (Rate(a), n) | (n, Rate(a)) if num(n).is_some() => {
+                    Rate(dec(D::checked_mul, *a, num(n).unwrap_or_default())?)
+                }
                 (Int(a), Int(b)) => Int(a.checked_mul(*b).ok_or_else(overflow)?),
                 (Duration(d), Int(k)) | (Int(k), Duration(d)) => Duration(crate::value::Duration {
                     months: d.months.checked_mul(*k).ok_or_else(overflow)?,
@@ -842,7 +1001,14 @@ impl<'p> Evaluator<'p> {
                 }),
                 _ => match (num(x), num(y)) {
                     (Some(a), Some(b)) => Decimal(dec(D::checked_mul, a, b)?),
-                    _ => return Err(rt(Code::BadMul, span, "internal: operands do not multiply", None)),
+                    _ => {
+                        return Err(rt(
+                            Code::BadMul,
+                            span,
+                            "internal: operands do not multiply",
+                            None,
+                        ))
+                    }
                 },
             },
             BinOp::Div => match (x, y) {
@@ -853,7 +1019,14 @@ impl<'p> Evaluator<'p> {
                 (Rate(a), n) if num(n).is_some() => Rate(div(*a, num(n).unwrap_or_default())?),
                 _ => match (num(x), num(y)) {
                     (Some(a), Some(b)) => Decimal(div(a, b)?),
-                    _ => return Err(rt(Code::BadDiv, span, "internal: operands do not divide", None)),
+                    _ => {
+                        return Err(rt(
+                            Code::BadDiv,
+                            span,
+                            "internal: operands do not divide",
+                            None,
+                        ))
+                    }
                 },
             },
             _ => return Err(rt(Code::BadAdd, span, "internal: not arithmetic", None)),

@@ -4,16 +4,28 @@
 //! applicant JSON against a checked program's inputs; `driver` ties the phases
 //! to files and the embedded stdlib. Only `main.rs` (the CLI) does I/O.
 
+// Library code must not panic on any input: no unwrap/expect, no indexing
+// that can go out of bounds. Tests may.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
 pub mod diagnostics;
 pub mod span;
 pub mod syntax;
 pub mod value;
 
-pub mod program;
-pub mod data;
 pub mod check;
+pub mod data;
 pub mod driver;
 pub mod eval;
+pub mod program;
 pub mod results;
 pub mod stdlib;
 pub mod testing;

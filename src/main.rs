@@ -15,7 +15,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "polc", version, about = "Check, run and test subsidy policies written in the polc language")]
+#[command(
+    name = "polc",
+    version,
+    about = "Check, run and test subsidy policies written in the polc language"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -92,7 +96,11 @@ fn run(cli: Cli) -> ExitCode {
                 eprintln!("error: `{code}` is not a polc diagnostic code");
                 eprintln!(
                     "help: the codes are {}",
-                    diagnostics::ALL_CODES.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+                    diagnostics::ALL_CODES
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
                 ExitCode::from(1)
             }
@@ -187,8 +195,16 @@ fn cmd_check(paths: &[PathBuf], deny_warnings: bool) -> ExitCode {
         match load(f) {
             Ok(c) => {
                 report(&c, &c.diagnostics);
-                errors += c.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-                warnings += c.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+                errors += c
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count();
+                warnings += c
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Warning)
+                    .count();
             }
             Err(e) => {
                 eprintln!("error: {e}");
@@ -220,7 +236,10 @@ fn cmd_run(policy: &Path, input: &Path, format: Format) -> ExitCode {
     };
     let Some(prog) = &c.program else {
         report(&c, &c.diagnostics);
-        eprintln!("error: {} has errors; fix them before running it", policy.display());
+        eprintln!(
+            "error: {} has errors; fix them before running it",
+            policy.display()
+        );
         return ExitCode::from(1);
     };
     let text = match std::fs::read(input) {
@@ -244,7 +263,10 @@ fn cmd_run(policy: &Path, input: &Path, format: Format) -> ExitCode {
         Ok(v) => v,
         Err(errs) => {
             let color = color_stderr() != ColorChoice::Never;
-            eprint!("{}", polc::data::render_errors(&input.display().to_string(), &text, &errs, color));
+            eprint!(
+                "{}",
+                polc::data::render_errors(&input.display().to_string(), &text, &errs, color)
+            );
             eprintln!(
                 "error: {} has {} problem{}; nothing was evaluated",
                 input.display(),

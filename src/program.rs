@@ -72,12 +72,18 @@ pub fn write_type(
         Type::Enum(i) => write!(
             f,
             "{}",
-            enums.get(*i as usize).map(|e| e.name.as_str()).unwrap_or("?")
+            enums
+                .get(*i as usize)
+                .map(|e| e.name.as_str())
+                .unwrap_or("?")
         ),
         Type::Record(i) => write!(
             f,
             "{}",
-            records.get(*i as usize).map(|e| e.name.as_str()).unwrap_or("?")
+            records
+                .get(*i as usize)
+                .map(|e| e.name.as_str())
+                .unwrap_or("?")
         ),
         Type::List(t) => {
             write!(f, "[")?;

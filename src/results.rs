@@ -5,13 +5,13 @@
 use crate::eval::{GrantStatus, LimitResult, Outcome, RequirementResult};
 use crate::program::{Program, Ref, Requirement, Rounding};
 use crate::syntax::ast::{RoundMode, RoundUnit};
-use crate::value::{money_string, rate_string, wan_string, Value};
+use crate::value::{money_grouped, money_string, rate_string, wan_string, Value};
 use serde_json::{json, Map, Value as J};
 
 /// A value as the reports print it.
 pub fn format_value(prog: &Program, v: &Value) -> String {
     match v {
-        Value::Money(m) => format!("{}元", money_string(*m)),
+        Value::Money(m) => format!("{}元", money_grouped(*m)),
         Value::Rate(r) => rate_string(*r),
         Value::Decimal(d) => d.normalize().to_string(),
         Value::Int(i) => i.to_string(),
@@ -180,7 +180,11 @@ pub fn to_json(prog: &Program, out: &Outcome) -> J {
 /// A short human summary of a result (the full report is `polc explain`).
 pub fn to_text(prog: &Program, out: &Outcome) -> String {
     let mut s = String::new();
-    let title = prog.meta.title.clone().unwrap_or_else(|| prog.meta.name.clone());
+    let title = prog
+        .meta
+        .title
+        .clone()
+        .unwrap_or_else(|| prog.meta.name.clone());
     s.push_str(&format!("{title}\n"));
     if let Some(src) = &prog.meta.source {
         s.push_str(&format!("{src}\n"));
@@ -191,14 +195,21 @@ pub fn to_text(prog: &Program, out: &Outcome) -> String {
     } else {
         s.push_str("结论：不符合支持条件。\n");
     }
-    let label = prog.eligibility_label.clone().unwrap_or_else(|| "支持条件".into());
+    let label = prog
+        .eligibility_label
+        .clone()
+        .unwrap_or_else(|| "支持条件".into());
     s.push_str(&format!("\n{label}\n"));
     for (r, res) in prog.eligibility.iter().zip(&out.requirements) {
         s.push_str(&requirement_line(prog, r, res));
     }
     for (g, res) in prog.grants.iter().zip(&out.grants) {
         let name = g.label.clone().unwrap_or_else(|| g.name.clone());
-        let cite = g.cite.as_deref().map(|c| format!("（{c}）")).unwrap_or_default();
+        let cite = g
+            .cite
+            .as_deref()
+            .map(|c| format!("（{c}）"))
+            .unwrap_or_default();
         s.push_str(&format!("\n{name}{cite}\n"));
         for (r, rr) in g.requires.iter().zip(&res.requirements) {
             s.push_str(&requirement_line(prog, r, rr));
@@ -211,33 +222,52 @@ pub fn to_text(prog: &Program, out: &Outcome) -> String {
                     let l = st.label.clone().unwrap_or_else(|| st.name.clone());
                     s.push_str(&format!("  {l}：{}\n", format_value(prog, v)));
                 }
-                s.push_str(&format!("  测算金额：{}元\n", money_string(res.before_limits)));
+                s.push_str(&format!(
+                    "  测算金额：{}元\n",
+                    money_grouped(res.before_limits)
+                ));
                 for (c, cr) in g.caps.iter().zip(&res.caps) {
                     let l = c.label.clone().unwrap_or_else(|| "上限".into());
-                    let mark = if cr.bound { "，按此上限核定" } else { "，未超过" };
-                    s.push_str(&format!("  {l}：{}元{mark}\n", money_string(cr.value)));
+                    let mark = if cr.bound {
+                        "，按此上限核定"
+                    } else {
+                        "，未超过"
+                    };
+                    s.push_str(&format!("  {l}：{}元{mark}\n", money_grouped(cr.value)));
                 }
                 for (c, cr) in g.floors.iter().zip(&res.floors) {
                     let l = c.label.clone().unwrap_or_else(|| "下限".into());
-                    let mark = if cr.bound { "，按此下限核定" } else { "" };
-                    s.push_str(&format!("  {l}：{}元{mark}\n", money_string(cr.value)));
+                    let mark = if cr.bound {
+                        "，按此下限核定"
+                    } else {
+                        ""
+                    };
+                    s.push_str(&format!("  {l}：{}元{mark}\n", money_grouped(cr.value)));
                 }
                 s.push_str(&format!(
                     "  补助金额：{} 元（{}）\n",
-                    money_string(res.amount),
+                    money_grouped(res.amount),
                     wan_string(res.amount)
                 ));
             }
         }
     }
-    s.push_str(&format!("\n合计：{} 元（{}）\n", money_string(out.total), wan_string(out.total)));
+    s.push_str(&format!(
+        "\n合计：{} 元（{}）\n",
+        money_grouped(out.total),
+        wan_string(out.total)
+    ));
     s
 }
 
 fn requirement_line(prog: &Program, r: &Requirement, res: &RequirementResult) -> String {
     let mark = if res.passed { "✔" } else { "✘" };
     let label = r.label.clone().unwrap_or_else(|| r.source.clone());
-    let cite = r.cite.as_deref().map(|c| format!("（{c}）")).unwrap_or_default();
+    let cite = r
+        .cite
+        .as_deref()
+        .map(|c| format!("（{c}）"))
+        .unwrap_or_default();
     let mut vals: Vec<String> = res
         .values
         .iter()

@@ -24,6 +24,42 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The offset where bracket nesting first exceeds `MAX_NESTING`, ignoring
+/// brackets inside strings and comments.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => {
+                while let Some((_, d)) = chars.next() {
+                    if d == '\\' {
+                        chars.next();
+                    } else if d == '"' || d == '\n' {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek().map(|(_, d)| *d) == Some('/') => {
+                for (_, d) in chars.by_ref() {
+                    if d == '\n' {
+                        break;
+                    }
+                }
+            }
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Words that start a top-level declaration: where parsing resumes after an error.
 const RESUME_KEYWORDS: &[&str] = &[
     "policy", "use", "enum", "record", "input", "let", "fn", "table", "eligible", "grant", "case",
@@ -32,9 +68,28 @@ const RESUME_KEYWORDS: &[&str] = &[
 /// At most this many syntax errors are reported per file.
 const MAX_SYNTAX_ERRORS: usize = 20;
 
+/// Deepest bracket nesting accepted. Real policies nest a handful of levels;
+/// the limit keeps the recursive-descent parser and every later phase far
+/// from the stack's end on hostile input.
+pub const MAX_NESTING: usize = 200;
+
 pub fn parse(file_id: FileId, text: &str) -> Parsed {
     let mut file = ast::File::default();
     let mut diagnostics = Vec::new();
+    if let Some(pos) = too_deep(text) {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::Syntax,
+                format!("brackets are nested more than {MAX_NESTING} levels deep"),
+            )
+            .primary(
+                crate::span::Span::new(file_id, pos, pos + 1),
+                "too deep from here",
+            )
+            .help("split the expression into named steps with `let`"),
+        );
+        return Parsed { file, diagnostics };
+    }
     let mut offset = 0usize;
     let mut errors = 0usize;
     loop {

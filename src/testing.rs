@@ -41,7 +41,11 @@ pub fn run_cases(prog: &Program) -> Vec<CaseResult> {
         .collect()
 }
 
-fn compare(prog: &Program, out: &Outcome, expect: &[(Expectation, crate::span::Span)]) -> Vec<String> {
+fn compare(
+    prog: &Program,
+    out: &Outcome,
+    expect: &[(Expectation, crate::span::Span)],
+) -> Vec<String> {
     let mut bad = Vec::new();
     for (x, _) in expect {
         match x {
@@ -60,9 +64,17 @@ fn compare(prog: &Program, out: &Outcome, expect: &[(Expectation, crate::span::S
                 }
             }
             Expectation::Grant(g, m) => {
-                let got = out.grants.get(*g as usize).map(|r| r.amount).unwrap_or_default();
+                let got = out
+                    .grants
+                    .get(*g as usize)
+                    .map(|r| r.amount)
+                    .unwrap_or_default();
                 if got != *m {
-                    let name = prog.grants.get(*g as usize).map(|g| g.name.as_str()).unwrap_or("?");
+                    let name = prog
+                        .grants
+                        .get(*g as usize)
+                        .map(|g| g.name.as_str())
+                        .unwrap_or("?");
                     bad.push(format!(
                         "{name}: expected {} 元, got {} 元",
                         money_string(*m),
@@ -97,7 +109,10 @@ fn compare(prog: &Program, out: &Outcome, expect: &[(Expectation, crate::span::S
     bad
 }
 
-fn failed_requirements<'p>(prog: &'p Program, out: &Outcome) -> Vec<&'p crate::program::Requirement> {
+fn failed_requirements<'p>(
+    prog: &'p Program,
+    out: &Outcome,
+) -> Vec<&'p crate::program::Requirement> {
     let mut v = Vec::new();
     for (r, res) in prog.eligibility.iter().zip(&out.requirements) {
         if !res.passed {

@@ -108,11 +108,11 @@ impl Date {
         Date::from_ymd(ny, nm, nd)
     }
 
-    pub fn add(self, d: Duration) -> Option<Date> {
+    pub fn plus(self, d: Duration) -> Option<Date> {
         self.add_months(d.months)?.add_days(d.days)
     }
 
-    pub fn sub(self, d: Duration) -> Option<Date> {
+    pub fn minus(self, d: Duration) -> Option<Date> {
         self.add_months(d.months.checked_neg()?)?
             .add_days(d.days.checked_neg()?)
     }
@@ -158,8 +158,11 @@ impl Duration {
     /// days. `None` when they cannot be compared (1 month vs 30 days, no anchor).
     pub fn compare(self, other: Duration) -> Option<std::cmp::Ordering> {
         if let Some(a) = self.anchor.or(other.anchor) {
-            let x = a.add(Duration { anchor: None, ..self })?;
-            let y = a.add(Duration {
+            let x = a.plus(Duration {
+                anchor: None,
+                ..self
+            })?;
+            let y = a.plus(Duration {
                 anchor: None,
                 ..other
             })?;
@@ -180,10 +183,16 @@ impl fmt::Display for Duration {
         let mut parts = Vec::new();
         let (y, m) = (self.months / 12, self.months % 12);
         if y != 0 {
-            parts.push(format!("{y} {}", if y.abs() == 1 { "year" } else { "years" }));
+            parts.push(format!(
+                "{y} {}",
+                if y.abs() == 1 { "year" } else { "years" }
+            ));
         }
         if m != 0 {
-            parts.push(format!("{m} {}", if m.abs() == 1 { "month" } else { "months" }));
+            parts.push(format!(
+                "{m} {}",
+                if m.abs() == 1 { "month" } else { "months" }
+            ));
         }
         if self.days != 0 || parts.is_empty() {
             let d = self.days;
@@ -219,6 +228,25 @@ pub fn money_string(d: Decimal) -> String {
     r.to_string()
 }
 
+/// Format a yuan amount with thousands separators and two decimals
+/// (`8000000` → `8,000,000.00`), as reports print amounts.
+pub fn money_grouped(d: Decimal) -> String {
+    let plain = money_string(d);
+    let (sign, digits) = match plain.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", plain.as_str()),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, "00"));
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped}.{frac}")
+}
+
 /// Format a rate as a percentage without trailing zeros (0.05 → `5%`).
 pub fn rate_string(d: Decimal) -> String {
     match d.checked_mul(Decimal::ONE_HUNDRED) {
@@ -240,11 +268,24 @@ mod tests {
 
     #[test]
     fn dates_round_trip_and_reject_impossible_days() {
-        for s in ["2026-03-31", "2024-02-29", "0001-01-01", "9999-12-31", "1970-01-01"] {
+        for s in [
+            "2026-03-31",
+            "2024-02-29",
+            "0001-01-01",
+            "9999-12-31",
+            "1970-01-01",
+        ] {
             let d = Date::parse(s);
             assert_eq!(d.map(|d| d.to_string()).as_deref(), Some(s));
         }
-        for s in ["2026-02-30", "2025-02-29", "2026-13-01", "0000-01-01", "2026-1-01", "abcd-ef-gh"] {
+        for s in [
+            "2026-02-30",
+            "2025-02-29",
+            "2026-13-01",
+            "0000-01-01",
+            "2026-1-01",
+            "abcd-ef-gh",
+        ] {
             assert_eq!(Date::parse(s), None, "{s}");
         }
     }
@@ -269,7 +310,10 @@ mod tests {
             anchor: Some(start),
         };
         // 2023-03-01 + 3 years = 2026-03-01, which is 1096 days later.
-        assert_eq!(within.compare(Duration::months(36)), Some(std::cmp::Ordering::Equal));
+        assert_eq!(
+            within.compare(Duration::months(36)),
+            Some(std::cmp::Ordering::Equal)
+        );
         assert_eq!(Duration::months(1).compare(Duration::days(30)), None);
     }
 
@@ -278,5 +322,8 @@ mod tests {
         assert_eq!(money_string(Decimal::new(12345, 1)), "1234.50");
         assert_eq!(wan_string(Decimal::from(8_000_000)), "800.00万元");
         assert_eq!(rate_string(Decimal::new(5, 2)), "5%");
+        assert_eq!(money_grouped(Decimal::new(499999999, 2)), "4,999,999.99");
+        assert_eq!(money_grouped(Decimal::new(-1234567, 0)), "-1,234,567.00");
+        assert_eq!(money_grouped(Decimal::new(5, 1)), "0.50");
     }
 }

@@ -72,10 +72,19 @@ impl Checker<'_> {
             Code::TypeMismatch
         };
         let help = match (expected.strip(), &e.ty) {
-            (Type::Money, t) if t.is_numeric() => "give the amount its unit: `500万元`, `12,000元`".to_string(),
-            (Type::Rate, t) if t.is_numeric() => "write a rate with its unit: `5%`, `0.5‰`, `100bp`".to_string(),
-            (Type::Duration, t) if t.is_numeric() => "give the number a unit: `3 years`, `12 months`, `90 days`".to_string(),
-            (Type::Money, Type::Rate) => "a rate is not an amount: multiply it by a base, e.g. `approved_investment * 5%`".to_string(),
+            (Type::Money, t) if t.is_numeric() => {
+                "give the amount its unit: `500万元`, `12,000元`".to_string()
+            }
+            (Type::Rate, t) if t.is_numeric() => {
+                "write a rate with its unit: `5%`, `0.5‰`, `100bp`".to_string()
+            }
+            (Type::Duration, t) if t.is_numeric() => {
+                "give the number a unit: `3 years`, `12 months`, `90 days`".to_string()
+            }
+            (Type::Money, Type::Rate) => {
+                "a rate is not an amount: multiply it by a base, e.g. `approved_investment * 5%`"
+                    .to_string()
+            }
             _ => format!("{what} is {en}; this expression is {an}"),
         };
         self.error(
@@ -91,9 +100,12 @@ impl Checker<'_> {
         }
         let an = self.type_name(&e.ty);
         self.error(
-            Diagnostic::error(Code::NotBool, format!("{what} needs a condition, found {an}"))
-                .primary(e.span, format!("this is {an}, not true/false"))
-                .help("compare the value with something, e.g. `approved_investment >= 500万元`"),
+            Diagnostic::error(
+                Code::NotBool,
+                format!("{what} needs a condition, found {an}"),
+            )
+            .primary(e.span, format!("this is {an}, not true/false"))
+            .help("compare the value with something, e.g. `approved_investment >= 500万元`"),
         );
     }
 
@@ -103,7 +115,9 @@ impl Checker<'_> {
         }
         let an = self.type_name(&e.ty);
         let help = match &e.ty {
-            Type::Rate => "a rate is not an amount: multiply it by its base, e.g. `approved_investment * 10%`",
+            Type::Rate => {
+                "a rate is not an amount: multiply it by its base, e.g. `approved_investment * 10%`"
+            }
             t if t.is_numeric() => "give the amount its unit: `1000万元`",
             _ => "write an amount of money",
         };
@@ -136,7 +150,12 @@ impl Checker<'_> {
                 let inner = self.expr(expr, hint);
                 let t = inner.ty.strip().clone();
                 match t {
-                    Type::Money | Type::Rate | Type::Decimal | Type::Int | Type::Duration | Type::Error => {
+                    Type::Money
+                    | Type::Rate
+                    | Type::Decimal
+                    | Type::Int
+                    | Type::Duration
+                    | Type::Error => {
                         if *neg {
                             mk(ExprKind::Neg(Box::new(inner)), t, span)
                         } else {
@@ -159,9 +178,12 @@ impl Checker<'_> {
                 if !assignable(&Type::Bool, &i.ty) {
                     let n = self.type_name(&i.ty);
                     self.error(
-                        Diagnostic::error(Code::BadLogic, format!("`not` needs a condition, found {n}"))
-                            .primary(i.span, format!("this is {n}"))
-                            .help("`not` applies to true/false conditions"),
+                        Diagnostic::error(
+                            Code::BadLogic,
+                            format!("`not` needs a condition, found {n}"),
+                        )
+                        .primary(i.span, format!("this is {n}"))
+                        .help("`not` applies to true/false conditions"),
                     );
                     return error_expr(span);
                 }
@@ -178,15 +200,22 @@ impl Checker<'_> {
                     None => {
                         let (a, b) = (self.type_name(&t.ty), self.type_name(&f.ty));
                         self.error(
-                            Diagnostic::error(Code::TypeMismatch, format!("the branches of this `if` differ: {a} and {b}"))
-                                .primary(f.span, format!("this is {b}"))
-                                .secondary(t.span, format!("this is {a}"))
-                                .help("both branches must give the same kind of value"),
+                            Diagnostic::error(
+                                Code::TypeMismatch,
+                                format!("the branches of this `if` differ: {a} and {b}"),
+                            )
+                            .primary(f.span, format!("this is {b}"))
+                            .secondary(t.span, format!("this is {a}"))
+                            .help("both branches must give the same kind of value"),
                         );
                         Type::Error
                     }
                 };
-                mk(ExprKind::If(Box::new(c), Box::new(t), Box::new(f)), ty, span)
+                mk(
+                    ExprKind::If(Box::new(c), Box::new(t), Box::new(f)),
+                    ty,
+                    span,
+                )
             }
             ast::ExprKind::Match(scrutinee, arms) => {
                 let s = self.expr(scrutinee, None);
@@ -201,16 +230,23 @@ impl Checker<'_> {
                             None => {
                                 let (x, y) = (self.type_name(&t), self.type_name(&a.body.ty));
                                 self.error(
-                                    Diagnostic::error(Code::TypeMismatch, format!("the arms of this `match` differ: {x} and {y}"))
-                                        .primary(a.body.span, format!("this is {y}"))
-                                        .help("every arm must give the same kind of value"),
+                                    Diagnostic::error(
+                                        Code::TypeMismatch,
+                                        format!("the arms of this `match` differ: {x} and {y}"),
+                                    )
+                                    .primary(a.body.span, format!("this is {y}"))
+                                    .help("every arm must give the same kind of value"),
                                 );
                                 Some(Type::Error)
                             }
                         },
                     };
                 }
-                mk(ExprKind::Match(Box::new(s), arms), ty.unwrap_or(Type::Error), span)
+                mk(
+                    ExprKind::Match(Box::new(s), arms),
+                    ty.unwrap_or(Type::Error),
+                    span,
+                )
             }
             ast::ExprKind::List(items) => {
                 let elem_hint = match hint.map(|h| h.strip()) {
@@ -228,9 +264,12 @@ impl Checker<'_> {
                             None => {
                                 let (a, b) = (self.type_name(t), self.type_name(&x.ty));
                                 self.error(
-                                    Diagnostic::error(Code::TypeMismatch, format!("list items differ: {a} and {b}"))
-                                        .primary(x.span, format!("this is {b}"))
-                                        .help("all items of a list have one type"),
+                                    Diagnostic::error(
+                                        Code::TypeMismatch,
+                                        format!("list items differ: {a} and {b}"),
+                                    )
+                                    .primary(x.span, format!("this is {b}"))
+                                    .help("all items of a list have one type"),
                                 );
                                 Some(Type::Error)
                             }
@@ -252,7 +291,11 @@ impl Checker<'_> {
         if p.segments.len() == 1 {
             let name = p.segments.first().map(|s| s.name.as_str()).unwrap_or("");
             if let Some(slot) = self.locals.iter().rposition(|(n, _)| n == name) {
-                let ty = self.locals.get(slot).map(|(_, t)| t.clone()).unwrap_or(Type::Error);
+                let ty = self
+                    .locals
+                    .get(slot)
+                    .map(|(_, t)| t.clone())
+                    .unwrap_or(Type::Error);
                 return mk(ExprKind::Local(slot as u32), ty, span);
             }
             if let Some((item, _)) = self.unit().scope.get(name).copied() {
@@ -291,14 +334,21 @@ impl Checker<'_> {
                 Some(item) => self.item_expr(item, &last.name, span),
                 None => {
                     self.error(
-                        Diagnostic::error(Code::UnknownName, format!("`{}` has no item `{}`", prefix.text(), last.name))
-                            .primary(last.span, "not in the module"),
+                        Diagnostic::error(
+                            Code::UnknownName,
+                            format!("`{}` has no item `{}`", prefix.text(), last.name),
+                        )
+                        .primary(last.span, "not in the module"),
                     );
                     error_expr(span)
                 }
             },
             _ => {
-                let first = p.segments.first().map(|s| s.name.clone()).unwrap_or_default();
+                let first = p
+                    .segments
+                    .first()
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default();
                 self.unknown_name(&first, prefix.span, None)
             }
         }
@@ -309,18 +359,35 @@ impl Checker<'_> {
             .prog
             .enums
             .get(e as usize)
-            .map(|en| (en.name.clone(), en.variants.iter().map(|v| v.name.clone()).collect()))
+            .map(|en| {
+                (
+                    en.name.clone(),
+                    en.variants.iter().map(|v| v.name.clone()).collect(),
+                )
+            })
             .unwrap_or_default();
-        let mut d = Diagnostic::error(Code::UnknownVariant, format!("`{ename}` has no variant `{name}`"))
-            .primary(span, "unknown variant");
+        let mut d = Diagnostic::error(
+            Code::UnknownVariant,
+            format!("`{ename}` has no variant `{name}`"),
+        )
+        .primary(span, "unknown variant");
         d = match suggest(name, names.iter().map(|s| s.as_str())) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
-            None => d.help(format!("the variants of `{ename}` are: {}", names.join(", "))),
+            None => d.help(format!(
+                "the variants of `{ename}` are: {}",
+                names.join(", ")
+            )),
         };
         self.error(d);
     }
 
-    fn variant_expr(&mut self, name: &str, vs: &[(EnumId, u32)], hint: Option<&Type>, span: Span) -> Expr {
+    fn variant_expr(
+        &mut self,
+        name: &str,
+        vs: &[(EnumId, u32)],
+        hint: Option<&Type>,
+        span: Span,
+    ) -> Expr {
         if let Some(Type::Enum(h)) = hint.map(|h| h.strip()) {
             if let Some((e, v)) = vs.iter().find(|(e, _)| e == h) {
                 return mk(ExprKind::Lit(Value::Enum(*e, *v)), Type::Enum(*e), span);
@@ -331,12 +398,20 @@ impl Checker<'_> {
             _ => {
                 let owners: Vec<String> = vs
                     .iter()
-                    .filter_map(|(e, _)| self.prog.enums.get(*e as usize).map(|en| format!("`{}::{name}`", en.name)))
+                    .filter_map(|(e, _)| {
+                        self.prog
+                            .enums
+                            .get(*e as usize)
+                            .map(|en| format!("`{}::{name}`", en.name))
+                    })
                     .collect();
                 self.error(
-                    Diagnostic::error(Code::AmbiguousVariant, format!("`{name}` is a variant of several enums"))
-                        .primary(span, "which one?")
-                        .help(format!("qualify it: {}", owners.join(" or "))),
+                    Diagnostic::error(
+                        Code::AmbiguousVariant,
+                        format!("`{name}` is a variant of several enums"),
+                    )
+                    .primary(span, "which one?")
+                    .help(format!("qualify it: {}", owners.join(" or "))),
                 );
                 error_expr(span)
             }
@@ -347,10 +422,13 @@ impl Checker<'_> {
         let mut candidates: Vec<String> = self.locals.iter().map(|(n, _)| n.clone()).collect();
         candidates.extend(self.unit().scope.keys().cloned());
         candidates.extend(self.unit().variants.keys().cloned());
-        let mut d = Diagnostic::error(Code::UnknownName, format!("unknown name `{name}`")).primary(span, "not declared");
+        let mut d = Diagnostic::error(Code::UnknownName, format!("unknown name `{name}`"))
+            .primary(span, "not declared");
         d = match suggest(name, candidates.iter().map(|s| s.as_str())) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
-            None => d.help("declare it in the `input` block or with `let`, or import it with `use`"),
+            None => {
+                d.help("declare it in the `input` block or with `let`, or import it with `use`")
+            }
         };
         self.error(d);
         error_expr(span)
@@ -368,7 +446,12 @@ impl Checker<'_> {
                 if let Some(r) = self.reads.as_mut() {
                     r.push(Ref::Input(i));
                 }
-                let ty = self.prog.inputs.get(i as usize).map(|x| x.ty.clone()).unwrap_or(Type::Error);
+                let ty = self
+                    .prog
+                    .inputs
+                    .get(i as usize)
+                    .map(|x| x.ty.clone())
+                    .unwrap_or(Type::Error);
                 mk(ExprKind::Input(i), ty, span)
             }
             Item::Global(g) => {
@@ -384,25 +467,34 @@ impl Checker<'_> {
             }
             Item::Fn(_) | Item::Table(_) => {
                 self.error(
-                    Diagnostic::error(Code::TypeMismatch, format!("`{name}` is a function, not a value"))
-                        .primary(span, "call it with its argument")
-                        .help(format!("write `{name}(...)`")),
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        format!("`{name}` is a function, not a value"),
+                    )
+                    .primary(span, "call it with its argument")
+                    .help(format!("write `{name}(...)`")),
                 );
                 error_expr(span)
             }
             Item::Enum(_) | Item::Record(_) => {
                 self.error(
-                    Diagnostic::error(Code::TypeMismatch, format!("`{name}` is a type, not a value"))
-                        .primary(span, "a type")
-                        .help(format!("for a variant write `{name}::Variant`")),
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        format!("`{name}` is a type, not a value"),
+                    )
+                    .primary(span, "a type")
+                    .help(format!("for a variant write `{name}::Variant`")),
                 );
                 error_expr(span)
             }
             Item::Module(_) => {
                 self.error(
-                    Diagnostic::error(Code::TypeMismatch, format!("`{name}` is a module, not a value"))
-                        .primary(span, "a module")
-                        .help(format!("name an item of it: `{name}::item`")),
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        format!("`{name}` is a module, not a value"),
+                    )
+                    .primary(span, "a module")
+                    .help(format!("name an item of it: `{name}::item`")),
                 );
                 error_expr(span)
             }
@@ -411,9 +503,12 @@ impl Checker<'_> {
 
     fn case_reference(&mut self, name: &str, span: Span) -> Expr {
         self.error(
-            Diagnostic::error(Code::CaseInput, format!("a case value cannot refer to `{name}`"))
-                .primary(span, "not a constant")
-                .help("case values are constants: write the value itself"),
+            Diagnostic::error(
+                Code::CaseInput,
+                format!("a case value cannot refer to `{name}`"),
+            )
+            .primary(span, "not a constant")
+            .help("case values are constants: write the value itself"),
         );
         error_expr(span)
     }
@@ -433,11 +528,16 @@ impl Checker<'_> {
                     }
                     None => {
                         let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
-                        let mut d = Diagnostic::error(Code::UnknownField, format!("`{rname}` has no field `{}`", field.name))
-                            .primary(field.span, "unknown field");
+                        let mut d = Diagnostic::error(
+                            Code::UnknownField,
+                            format!("`{rname}` has no field `{}`", field.name),
+                        )
+                        .primary(field.span, "unknown field");
                         d = match suggest(&field.name, names.iter().copied()) {
                             Some(s) => d.help(format!("did you mean `{s}`?")),
-                            None => d.help(format!("the fields of `{rname}` are: {}", names.join(", "))),
+                            None => {
+                                d.help(format!("the fields of `{rname}` are: {}", names.join(", ")))
+                            }
                         };
                         self.error(d);
                         error_expr(span)
@@ -455,7 +555,12 @@ impl Checker<'_> {
         }
     }
 
-    fn record_lit(&mut self, fields: &[(ast::Ident, ast::Expr)], hint: Option<&Type>, span: Span) -> Expr {
+    fn record_lit(
+        &mut self,
+        fields: &[(ast::Ident, ast::Expr)],
+        hint: Option<&Type>,
+        span: Span,
+    ) -> Expr {
         let Some(Type::Record(r)) = hint.map(|h| h.strip().clone()) else {
             for (_, v) in fields {
                 self.expr(v, None);
@@ -482,7 +587,11 @@ impl Checker<'_> {
         for (name, v) in fields {
             match rec.fields.iter().position(|f| f.name == name.name) {
                 Some(i) => {
-                    let fty = rec.fields.get(i).map(|f| f.ty.clone()).unwrap_or(Type::Error);
+                    let fty = rec
+                        .fields
+                        .get(i)
+                        .map(|f| f.ty.clone())
+                        .unwrap_or(Type::Error);
                     let e = self.expr(v, Some(&fty));
                     self.expect_type(&e, &fty, "the field's type");
                     if let Some(slot) = values.get_mut(i) {
@@ -491,8 +600,11 @@ impl Checker<'_> {
                 }
                 None => {
                     let names: Vec<&str> = rec.fields.iter().map(|f| f.name.as_str()).collect();
-                    let mut d = Diagnostic::error(Code::UnknownField, format!("`{}` has no field `{}`", rec.name, name.name))
-                        .primary(name.span, "unknown field");
+                    let mut d = Diagnostic::error(
+                        Code::UnknownField,
+                        format!("`{}` has no field `{}`", rec.name, name.name),
+                    )
+                    .primary(name.span, "unknown field");
                     if let Some(s) = suggest(&name.name, names) {
                         d = d.help(format!("did you mean `{s}`?"));
                     }
@@ -508,13 +620,20 @@ impl Checker<'_> {
                     let f = rec.fields.get(i);
                     let optional = f.is_some_and(|f| matches!(f.ty, Type::Optional(_)));
                     if optional {
-                        out.push(mk(ExprKind::Lit(Value::Absent), f.map(|f| f.ty.clone()).unwrap_or(Type::Error), span));
+                        out.push(mk(
+                            ExprKind::Lit(Value::Absent),
+                            f.map(|f| f.ty.clone()).unwrap_or(Type::Error),
+                            span,
+                        ));
                     } else {
                         let fname = f.map(|f| f.name.clone()).unwrap_or_default();
                         self.error(
-                            Diagnostic::error(Code::UnknownField, format!("missing field `{fname}` of `{}`", rec.name))
-                                .primary(span, "this record")
-                                .help(format!("add `{fname}: ...`")),
+                            Diagnostic::error(
+                                Code::UnknownField,
+                                format!("missing field `{fname}` of `{}`", rec.name),
+                            )
+                            .primary(span, "this record")
+                            .help(format!("add `{fname}: ...`")),
                         );
                         out.push(error_expr(span));
                     }
@@ -524,7 +643,14 @@ impl Checker<'_> {
         mk(ExprKind::Record(out), Type::Record(r), span)
     }
 
-    fn binary(&mut self, op: BinOp, l: &ast::Expr, r: &ast::Expr, span: Span, hint: Option<&Type>) -> Expr {
+    fn binary(
+        &mut self,
+        op: BinOp,
+        l: &ast::Expr,
+        r: &ast::Expr,
+        span: Span,
+        hint: Option<&Type>,
+    ) -> Expr {
         match op {
             BinOp::And | BinOp::Or => {
                 let a = self.expr(l, Some(&Type::Bool));
@@ -533,13 +659,20 @@ impl Checker<'_> {
                     if !assignable(&Type::Bool, &x.ty) {
                         let n = self.type_name(&x.ty);
                         self.error(
-                            Diagnostic::error(Code::BadLogic, format!("`{}` needs conditions, found {n}", op.symbol()))
-                                .primary(x.span, format!("this is {n}"))
-                                .help("`and` and `or` combine true/false conditions"),
+                            Diagnostic::error(
+                                Code::BadLogic,
+                                format!("`{}` needs conditions, found {n}", op.symbol()),
+                            )
+                            .primary(x.span, format!("this is {n}"))
+                            .help("`and` and `or` combine true/false conditions"),
                         );
                     }
                 }
-                mk(ExprKind::Binary(op, Box::new(a), Box::new(b)), Type::Bool, span)
+                mk(
+                    ExprKind::Binary(op, Box::new(a), Box::new(b)),
+                    Type::Bool,
+                    span,
+                )
             }
             BinOp::Coalesce => {
                 let a = self.expr(l, hint);
@@ -549,9 +682,12 @@ impl Checker<'_> {
                     other => {
                         let n = self.type_name(other);
                         self.error(
-                            Diagnostic::error(Code::NotOptional, format!("`??` needs an optional value, found {n}"))
-                                .primary(a.span, "always has a value")
-                                .help("remove `?? ...`: the fallback would never be used"),
+                            Diagnostic::error(
+                                Code::NotOptional,
+                                format!("`??` needs an optional value, found {n}"),
+                            )
+                            .primary(a.span, "always has a value")
+                            .help("remove `?? ...`: the fallback would never be used"),
                         );
                         other.clone()
                     }
@@ -573,7 +709,11 @@ impl Checker<'_> {
                             .help(e.help),
                     );
                 }
-                mk(ExprKind::Binary(op, Box::new(a), Box::new(b)), Type::Bool, span)
+                mk(
+                    ExprKind::Binary(op, Box::new(a), Box::new(b)),
+                    Type::Bool,
+                    span,
+                )
             }
             _ => {
                 let a = self.expr(l, None);
@@ -595,7 +735,13 @@ impl Checker<'_> {
         }
     }
 
-    fn call(&mut self, path: &ast::Path, args: &[ast::Arg], span: Span, hint: Option<&Type>) -> Expr {
+    fn call(
+        &mut self,
+        path: &ast::Path,
+        args: &[ast::Arg],
+        span: Span,
+        hint: Option<&Type>,
+    ) -> Expr {
         let name = path.text();
         let item = self.lookup_path(path);
         if let Some(item) = item {
@@ -620,26 +766,40 @@ impl Checker<'_> {
                             Some(k) => k,
                             None => {
                                 self.error(
-                                    Diagnostic::error(Code::ArgCount, format!("`{name}` has no parameter `{}`", n.name))
-                                        .primary(n.span, "unknown parameter")
-                                        .help(format!(
-                                            "its parameters are: {}",
-                                            def.params.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>().join(", ")
-                                        )),
+                                    Diagnostic::error(
+                                        Code::ArgCount,
+                                        format!("`{name}` has no parameter `{}`", n.name),
+                                    )
+                                    .primary(n.span, "unknown parameter")
+                                    .help(format!(
+                                        "its parameters are: {}",
+                                        def.params
+                                            .iter()
+                                            .map(|(p, _)| p.as_str())
+                                            .collect::<Vec<_>>()
+                                            .join(", ")
+                                    )),
                                 );
                                 return error_expr(span);
                             }
                         },
                         None => i,
                     };
-                    let pty = def.params.get(idx).map(|(_, t)| t.clone()).unwrap_or(Type::Error);
+                    let pty = def
+                        .params
+                        .get(idx)
+                        .map(|(_, t)| t.clone())
+                        .unwrap_or(Type::Error);
                     let e = self.expr(&a.value, Some(&pty));
                     self.expect_type(&e, &pty, "the parameter's type");
                     if let Some(slot) = out.get_mut(idx) {
                         *slot = Some(e);
                     }
                 }
-                let args: Vec<Expr> = out.into_iter().map(|e| e.unwrap_or_else(|| error_expr(span))).collect();
+                let args: Vec<Expr> = out
+                    .into_iter()
+                    .map(|e| e.unwrap_or_else(|| error_expr(span)))
+                    .collect();
                 mk(ExprKind::Call(f, args), def.ret.clone(), span)
             }
             Some(Item::Table(t)) => {
@@ -671,11 +831,16 @@ impl Checker<'_> {
             }
             None => {
                 let mut candidates: Vec<String> = BUILTINS.iter().map(|s| s.to_string()).collect();
-                candidates.extend(self.unit().scope.iter().filter_map(|(k, (i, _))| {
-                    matches!(i, Item::Fn(_) | Item::Table(_)).then(|| k.clone())
-                }));
-                let mut d = Diagnostic::error(Code::UnknownName, format!("unknown function `{name}`"))
-                    .primary(path.span, "not declared");
+                candidates.extend(
+                    self.unit()
+                        .scope
+                        .iter()
+                        .filter(|(_, (i, _))| matches!(i, Item::Fn(_) | Item::Table(_)))
+                        .map(|(k, _)| k.clone()),
+                );
+                let mut d =
+                    Diagnostic::error(Code::UnknownName, format!("unknown function `{name}`"))
+                        .primary(path.span, "not declared");
                 d = match suggest(&name, candidates.iter().map(|s| s.as_str())) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help("declare it with `fn` or `table`, or import it with `use`"),
@@ -693,14 +858,19 @@ impl Checker<'_> {
         self.error(
             Diagnostic::error(
                 Code::ArgCount,
-                format!("`{name}` takes {want} argument{}, but {got} {} given", plural(want), if got == 1 { "was" } else { "were" }),
+                format!(
+                    "`{name}` takes {want} argument{}, but {got} {} given",
+                    plural(want),
+                    if got == 1 { "was" } else { "were" }
+                ),
             )
             .primary(span, "this call"),
         );
     }
 
     fn builtin(&mut self, name: &str, args: &[ast::Arg], span: Span, hint: Option<&Type>) -> Expr {
-        let list_form = matches!(name, "sum" | "count" | "any" | "all") || (matches!(name, "min" | "max") && args.len() == 1);
+        let list_form = matches!(name, "sum" | "count" | "any" | "all")
+            || (matches!(name, "min" | "max") && args.len() == 1);
         if list_form {
             let Some(a) = args.first().filter(|_| args.len() == 1) else {
                 self.arg_count(name, 1, args.len(), span);
@@ -714,9 +884,14 @@ impl Checker<'_> {
                 other => {
                     let n = self.type_name(other);
                     self.error(
-                        Diagnostic::error(Code::BadAggregate, format!("`{name}` needs a list, found {n}"))
-                            .primary(list.span, format!("this is {n}"))
-                            .help(format!("pass a list, or a comprehension: `{name}(for x in items => x.amount)`")),
+                        Diagnostic::error(
+                            Code::BadAggregate,
+                            format!("`{name}` needs a list, found {n}"),
+                        )
+                        .primary(list.span, format!("this is {n}"))
+                        .help(format!(
+                            "pass a list, or a comprehension: `{name}(for x in items => x.amount)`"
+                        )),
                     );
                     return error_expr(span);
                 }
@@ -737,12 +912,26 @@ impl Checker<'_> {
                 let mut ty: Option<Type> = None;
                 for e in &checked {
                     let t = e.ty.strip().clone();
-                    let ok = matches!(t, Type::Money | Type::Rate | Type::Int | Type::Decimal | Type::Date | Type::Duration | Type::Error);
+                    let ok = matches!(
+                        t,
+                        Type::Money
+                            | Type::Rate
+                            | Type::Int
+                            | Type::Decimal
+                            | Type::Date
+                            | Type::Duration
+                            | Type::Error
+                    );
                     if !ok {
                         let n = self.type_name(&t);
                         self.error(
-                            Diagnostic::error(Code::TypeMismatch, format!("`{name}` compares amounts, rates, numbers or dates, found {n}"))
-                                .primary(e.span, format!("this is {n}")),
+                            Diagnostic::error(
+                                Code::TypeMismatch,
+                                format!(
+                                    "`{name}` compares amounts, rates, numbers or dates, found {n}"
+                                ),
+                            )
+                            .primary(e.span, format!("this is {n}")),
                         );
                         return error_expr(span);
                     }
@@ -752,7 +941,9 @@ impl Checker<'_> {
                             Some(j) => Some(j),
                             None => {
                                 let (a, b) = (self.type_name(&prev), self.type_name(&t));
-                                let code = if (prev == Type::Money && t.is_numeric()) || (t == Type::Money && prev.is_numeric()) {
+                                let code = if (prev == Type::Money && t.is_numeric())
+                                    || (t == Type::Money && prev.is_numeric())
+                                {
                                     Code::BareNumber
                                 } else {
                                     Code::TypeMismatch
@@ -767,14 +958,25 @@ impl Checker<'_> {
                         },
                     };
                 }
-                let b = if name == "min" { Builtin::Min } else { Builtin::Max };
-                mk(ExprKind::Builtin(b, checked), ty.unwrap_or(Type::Error), span)
+                let b = if name == "min" {
+                    Builtin::Min
+                } else {
+                    Builtin::Max
+                };
+                mk(
+                    ExprKind::Builtin(b, checked),
+                    ty.unwrap_or(Type::Error),
+                    span,
+                )
             }
             "abs" => {
                 if !one(self, 1) {
                     return error_expr(span);
                 }
-                let t = checked.first().map(|e| e.ty.strip().clone()).unwrap_or(Type::Error);
+                let t = checked
+                    .first()
+                    .map(|e| e.ty.strip().clone())
+                    .unwrap_or(Type::Error);
                 mk(ExprKind::Builtin(Builtin::Abs, checked), t, span)
             }
             "present" => {
@@ -785,13 +987,20 @@ impl Checker<'_> {
                     if !matches!(e.ty, Type::Optional(_) | Type::Error) {
                         let n = self.type_name(&e.ty);
                         self.error(
-                            Diagnostic::error(Code::NotOptional, format!("`present` needs an optional value, found {n}"))
-                                .primary(e.span, "always present")
-                                .help("`present(x)` tests an optional input (declared `T?`)"),
+                            Diagnostic::error(
+                                Code::NotOptional,
+                                format!("`present` needs an optional value, found {n}"),
+                            )
+                            .primary(e.span, "always present")
+                            .help("`present(x)` tests an optional input (declared `T?`)"),
                         );
                     }
                 }
-                mk(ExprKind::Builtin(Builtin::Present, checked), Type::Bool, span)
+                mk(
+                    ExprKind::Builtin(Builtin::Present, checked),
+                    Type::Bool,
+                    span,
+                )
             }
             "year" | "month" | "day" => {
                 if !one(self, 1) {
@@ -824,11 +1033,17 @@ impl Checker<'_> {
 
     fn comprehension(&mut self, path: &ast::Path, comp: &ast::Comprehension, span: Span) -> Expr {
         let name = path.text();
-        if !matches!(name.as_str(), "sum" | "count" | "any" | "all" | "min" | "max") {
+        if !matches!(
+            name.as_str(),
+            "sum" | "count" | "any" | "all" | "min" | "max"
+        ) {
             self.error(
-                Diagnostic::error(Code::BadAggregate, format!("`{name}` does not take `for ... in ...`"))
-                    .primary(path.span, "not a list operation")
-                    .help("comprehensions work with sum, count, any, all, min and max"),
+                Diagnostic::error(
+                    Code::BadAggregate,
+                    format!("`{name}` does not take `for ... in ...`"),
+                )
+                .primary(path.span, "not a list operation")
+                .help("comprehensions work with sum, count, any, all, min and max"),
             );
             return error_expr(span);
         }
@@ -839,8 +1054,11 @@ impl Checker<'_> {
             other => {
                 let n = self.type_name(other);
                 self.error(
-                    Diagnostic::error(Code::BadAggregate, format!("`for ... in` needs a list, found {n}"))
-                        .primary(list.span, format!("this is {n}")),
+                    Diagnostic::error(
+                        Code::BadAggregate,
+                        format!("`for ... in` needs a list, found {n}"),
+                    )
+                    .primary(list.span, format!("this is {n}")),
                 );
                 return error_expr(span);
             }
@@ -868,16 +1086,25 @@ impl Checker<'_> {
         elem: Type,
         span: Span,
     ) -> Expr {
-        let item_ty = map.as_ref().map(|m| m.ty.strip().clone()).unwrap_or_else(|| elem.strip().clone());
+        let item_ty = map
+            .as_ref()
+            .map(|m| m.ty.strip().clone())
+            .unwrap_or_else(|| elem.strip().clone());
         let item_span = map.as_ref().map(|m| m.span).unwrap_or(list.span);
         let (kind, ty) = match name {
             "sum" => {
-                if !matches!(item_ty, Type::Money | Type::Rate | Type::Int | Type::Decimal | Type::Error) {
+                if !matches!(
+                    item_ty,
+                    Type::Money | Type::Rate | Type::Int | Type::Decimal | Type::Error
+                ) {
                     let n = self.type_name(&item_ty);
                     self.error(
-                        Diagnostic::error(Code::BadAggregate, format!("`sum` adds amounts, rates or numbers, found {n}"))
-                            .primary(item_span, format!("these are {n}"))
-                            .help("pick the field to add: `sum(for l in loans => l.amount)`"),
+                        Diagnostic::error(
+                            Code::BadAggregate,
+                            format!("`sum` adds amounts, rates or numbers, found {n}"),
+                        )
+                        .primary(item_span, format!("these are {n}"))
+                        .help("pick the field to add: `sum(for l in loans => l.amount)`"),
                     );
                     return error_expr(span);
                 }
@@ -888,24 +1115,55 @@ impl Checker<'_> {
                 if !assignable(&Type::Bool, &item_ty) {
                     let n = self.type_name(&item_ty);
                     self.error(
-                        Diagnostic::error(Code::BadAggregate, format!("`{name}` needs conditions, found {n}"))
-                            .primary(item_span, format!("these are {n}"))
-                            .help(format!("write a condition: `{name}(for l in loans => l.amount > 0元)`")),
+                        Diagnostic::error(
+                            Code::BadAggregate,
+                            format!("`{name}` needs conditions, found {n}"),
+                        )
+                        .primary(item_span, format!("these are {n}"))
+                        .help(format!(
+                            "write a condition: `{name}(for l in loans => l.amount > 0元)`"
+                        )),
                     );
                     return error_expr(span);
                 }
-                (if name == "any" { Aggregate::Any } else { Aggregate::All }, Type::Bool)
+                (
+                    if name == "any" {
+                        Aggregate::Any
+                    } else {
+                        Aggregate::All
+                    },
+                    Type::Bool,
+                )
             }
             _ => {
-                if !matches!(item_ty, Type::Money | Type::Rate | Type::Int | Type::Decimal | Type::Date | Type::Duration | Type::Error) {
+                if !matches!(
+                    item_ty,
+                    Type::Money
+                        | Type::Rate
+                        | Type::Int
+                        | Type::Decimal
+                        | Type::Date
+                        | Type::Duration
+                        | Type::Error
+                ) {
                     let n = self.type_name(&item_ty);
                     self.error(
-                        Diagnostic::error(Code::BadAggregate, format!("`{name}` needs amounts, rates, numbers or dates, found {n}"))
-                            .primary(item_span, format!("these are {n}")),
+                        Diagnostic::error(
+                            Code::BadAggregate,
+                            format!("`{name}` needs amounts, rates, numbers or dates, found {n}"),
+                        )
+                        .primary(item_span, format!("these are {n}")),
                     );
                     return error_expr(span);
                 }
-                (if name == "min" { Aggregate::Min } else { Aggregate::Max }, item_ty)
+                (
+                    if name == "min" {
+                        Aggregate::Min
+                    } else {
+                        Aggregate::Max
+                    },
+                    item_ty,
+                )
             }
         };
         mk(
@@ -923,12 +1181,24 @@ impl Checker<'_> {
 
     /// Check match or table arms against the scrutinee type, including
     /// exhaustiveness and unreachable arms.
-    pub(super) fn arms(&mut self, arms: &[ast::Arm], sty: &Type, hint: Option<&Type>, whole: Span, what: &str) -> Vec<Arm> {
+    pub(super) fn arms(
+        &mut self,
+        arms: &[ast::Arm],
+        sty: &Type,
+        hint: Option<&Type>,
+        whole: Span,
+        what: &str,
+    ) -> Vec<Arm> {
         let mut out = Vec::new();
         let mut covered: Vec<Value> = Vec::new();
         let mut wildcard: Option<Span> = None;
         let variants = match sty {
-            Type::Enum(e) => self.prog.enums.get(*e as usize).map(|en| en.variants.len()).unwrap_or(0),
+            Type::Enum(e) => self
+                .prog
+                .enums
+                .get(*e as usize)
+                .map(|en| en.variants.len())
+                .unwrap_or(0),
             Type::Bool => 2,
             _ => 0,
         };
@@ -954,9 +1224,12 @@ impl Checker<'_> {
                         if !assignable(sty, &t) {
                             let (a, b) = (self.type_name(&t), self.type_name(sty));
                             self.error(
-                                Diagnostic::error(Code::BadPattern, format!("a {a} pattern in a {what} on {b}"))
-                                    .primary(*s, format!("this is {a}"))
-                                    .help(format!("patterns must be {b} values")),
+                                Diagnostic::error(
+                                    Code::BadPattern,
+                                    format!("a {a} pattern in a {what} on {b}"),
+                                )
+                                .primary(*s, format!("this is {a}"))
+                                .help(format!("patterns must be {b} values")),
                             );
                             None
                         } else {
@@ -968,9 +1241,12 @@ impl Checker<'_> {
                 if let Some(Pat::Value(v)) = &pat {
                     if covered.contains(v) && wildcard.is_none() {
                         self.diags.push(
-                            Diagnostic::warning(Code::UnreachableArm, "this pattern is already matched above")
-                                .primary(pspan, "repeated")
-                                .help("remove the repeated pattern"),
+                            Diagnostic::warning(
+                                Code::UnreachableArm,
+                                "this pattern is already matched above",
+                            )
+                            .primary(pspan, "repeated")
+                            .help("remove the repeated pattern"),
                         );
                     }
                     covered.push(v.clone());
@@ -1013,7 +1289,14 @@ impl Checker<'_> {
             if !missing.is_empty() && (variants > 0 || !missing.is_empty()) {
                 let n = self.type_name(sty);
                 let help = if variants > 0 {
-                    format!("add arms for {}, or a `_ => ...` arm for the rest", missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", "))
+                    format!(
+                        "add arms for {}, or a `_ => ...` arm for the rest",
+                        missing
+                            .iter()
+                            .map(|m| format!("`{m}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
                 } else {
                     format!("a {what} on {n} cannot list every value: add a `_ => ...` arm")
                 };
@@ -1033,19 +1316,30 @@ impl Checker<'_> {
     }
 
     fn variant_pattern(&mut self, path: &ast::Path, sty: &Type, what: &str) -> Option<Pat> {
-        let name = path.segments.last().map(|s| s.name.clone()).unwrap_or_default();
+        let name = path
+            .segments
+            .last()
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
         match sty {
             Type::Enum(e) => {
                 if path.segments.len() > 1 {
                     let prefix = ast::Path {
-                        segments: path.segments.get(..path.segments.len() - 1).map(|s| s.to_vec()).unwrap_or_default(),
+                        segments: path
+                            .segments
+                            .get(..path.segments.len() - 1)
+                            .map(|s| s.to_vec())
+                            .unwrap_or_default(),
                         span: path.span,
                     };
                     if self.lookup_path(&prefix) != Some(Item::Enum(*e)) {
                         let n = self.type_name(sty);
                         self.error(
-                            Diagnostic::error(Code::BadPattern, format!("`{}` is not a variant of `{n}`", path.text()))
-                                .primary(path.span, format!("the {what} is on `{n}`")),
+                            Diagnostic::error(
+                                Code::BadPattern,
+                                format!("`{}` is not a variant of `{n}`", path.text()),
+                            )
+                            .primary(path.span, format!("the {what} is on `{n}`")),
                         );
                         return None;
                     }
@@ -1067,9 +1361,14 @@ impl Checker<'_> {
             other => {
                 let n = self.type_name(other);
                 self.error(
-                    Diagnostic::error(Code::BadPattern, format!("`{}` is not a value of {n}", path.text()))
-                        .primary(path.span, "not a pattern here")
-                        .help(format!("a {what} on {n} uses literal patterns such as `500万元`, or `_`")),
+                    Diagnostic::error(
+                        Code::BadPattern,
+                        format!("`{}` is not a value of {n}", path.text()),
+                    )
+                    .primary(path.span, "not a pattern here")
+                    .help(format!(
+                        "a {what} on {n} uses literal patterns such as `500万元`, or `_`"
+                    )),
                 );
                 None
             }

@@ -64,7 +64,12 @@ pub(super) fn run(c: &mut Checker<'_>) {
             );
         }
     }
-    for r in c.prog.eligibility.iter().chain(c.prog.grants.iter().flat_map(|g| g.requires.iter())) {
+    for r in c
+        .prog
+        .eligibility
+        .iter()
+        .chain(c.prog.grants.iter().flat_map(|g| g.requires.iter()))
+    {
         if r.cite.is_none() {
             found.push(
                 Diagnostic::warning(Code::MissingCite, "requirement cites no article")
@@ -87,9 +92,15 @@ fn threshold_units(c: &Checker<'_>, e: &crate::program::Expr, out: &mut Vec<Diag
                     if *m > Decimal::ZERO && *m < Decimal::ONE_HUNDRED {
                         let src = c.sources.slice(side.span).to_string();
                         out.push(
-                            Diagnostic::warning(Code::ThresholdUnit, format!("a threshold of {src} looks off by a unit"))
-                                .primary(side.span, "under 100 元")
-                                .help(format!("subsidy thresholds are usually in 万元: did you mean `{}万元`?", m.normalize())),
+                            Diagnostic::warning(
+                                Code::ThresholdUnit,
+                                format!("a threshold of {src} looks off by a unit"),
+                            )
+                            .primary(side.span, "under 100 元")
+                            .help(format!(
+                                "subsidy thresholds are usually in 万元: did you mean `{}万元`?",
+                                m.normalize()
+                            )),
                         );
                     }
                 }

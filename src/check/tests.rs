@@ -2,7 +2,10 @@ use crate::driver::{compile_str, Compiled};
 
 fn errors(src: &str) -> Vec<String> {
     let Compiled { diagnostics, .. } = compile_str("test.pol", src);
-    diagnostics.iter().map(|d| d.code.as_str().to_string()).collect()
+    diagnostics
+        .iter()
+        .map(|d| d.code.as_str().to_string())
+        .collect()
 }
 
 #[test]

@@ -225,5 +225,10 @@ is compared with; `500元` where `500万元` was meant is the usual cause.";
 /// The long explanation of a code, formatted for the terminal.
 pub fn explain(code: &str) -> Option<String> {
     let c = Code::parse(code)?;
-    Some(format!("{}: {}\n\n{}\n", c.as_str(), c.title(), c.explanation()))
+    Some(format!(
+        "{}: {}\n\n{}\n",
+        c.as_str(),
+        c.title(),
+        c.explanation()
+    ))
 }

@@ -335,7 +335,10 @@ pub enum ExprKind {
     Lit(Lit),
     Path(Path),
     Field(Box<Expr>, Ident),
-    Unary { neg: bool, expr: Box<Expr> },
+    Unary {
+        neg: bool,
+        expr: Box<Expr>,
+    },
     Not(Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
     If(Box<Expr>, Box<Expr>, Box<Expr>),

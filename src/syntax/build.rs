@@ -16,7 +16,14 @@ pub(super) struct Builder<'d> {
     file: FileId,
     offset: usize,
     diags: &'d mut Vec<Diagnostic>,
+    /// Current expression nesting, to refuse trees deeper than later phases
+    /// can walk recursively.
+    depth: usize,
+    too_deep_reported: bool,
 }
+
+/// Deepest expression tree accepted (nesting plus operator chains).
+const MAX_EXPR_DEPTH: usize = 400;
 
 type P<'i> = Pair<'i, Rule>;
 
@@ -26,12 +33,20 @@ impl<'d> Builder<'d> {
             file,
             offset,
             diags,
+            depth: 0,
+            too_deep_reported: false,
         }
     }
 
+    /// The pair's span without the trailing whitespace pest folds into it.
     fn span(&self, p: &P) -> Span {
         let s = p.as_span();
-        Span::new(self.file, self.offset + s.start(), self.offset + s.end())
+        let trimmed = s.as_str().trim_end().len();
+        Span::new(
+            self.file,
+            self.offset + s.start(),
+            self.offset + s.start() + trimmed,
+        )
     }
 
     fn ident(&self, p: P) -> Ident {
@@ -644,6 +659,28 @@ impl<'d> Builder<'d> {
 
     pub(super) fn expr(&mut self, p: P) -> Expr {
         let span = self.span(&p);
+        if self.depth > MAX_EXPR_DEPTH {
+            self.too_deep(span);
+            return error_expr(span);
+        }
+        self.depth += 1;
+        let e = self.expr_inner(p, span);
+        self.depth -= 1;
+        e
+    }
+
+    fn too_deep(&mut self, span: Span) {
+        if !self.too_deep_reported {
+            self.too_deep_reported = true;
+            self.diags.push(
+                Diagnostic::error(Code::Syntax, "this expression is too deeply nested")
+                    .primary(span, "too deep")
+                    .help("split it into named steps with `let`"),
+            );
+        }
+    }
+
+    fn expr_inner(&mut self, p: P, span: Span) -> Expr {
         match p.as_rule() {
             Rule::expr | Rule::paren_expr => match p.into_inner().next() {
                 Some(inner) => {
@@ -800,6 +837,7 @@ impl<'d> Builder<'d> {
             return error_expr(Span::default());
         };
         let mut lhs = self.expr(first);
+        let mut chain = 0usize;
         while let Some(op) = inner.next() {
             let bop = match (op.as_rule(), op.as_str()) {
                 (Rule::kw_or, _) => BinOp::Or,
@@ -820,6 +858,13 @@ impl<'d> Builder<'d> {
             let Some(rhs) = inner.next() else {
                 break;
             };
+            // A chain `a + b + c ...` becomes a left-deep tree: count it as depth.
+            chain += 1;
+            if self.depth + chain > MAX_EXPR_DEPTH {
+                let s = self.span(&rhs);
+                self.too_deep(s);
+                return error_expr(s);
+            }
             let rhs = self.expr(rhs);
             lhs = Expr {
                 span: lhs.span.to(rhs.span),
@@ -1050,7 +1095,8 @@ impl<'d> Builder<'d> {
 
     fn internal(&mut self, span: Span) {
         self.diags.push(
-            Diagnostic::error(Code::Syntax, "this declaration could not be read").primary(span, "here"),
+            Diagnostic::error(Code::Syntax, "this declaration could not be read")
+                .primary(span, "here"),
         );
     }
 }
@@ -1097,4 +1143,3 @@ fn error_expr(span: Span) -> Expr {
         span,
     }
 }
-

@@ -155,7 +155,9 @@ fn hint(text: &str, pos: usize) -> Option<String> {
             || rest.starts_with('%'))
         && before.ends_with([' ', '\t'])
     {
-        return Some("write a unit right after its number, without a space: `500万元`, `5%`".into());
+        return Some(
+            "write a unit right after its number, without a space: `500万元`, `5%`".into(),
+        );
     }
     if rest.starts_with('"') && prev.ends_with(|c: char| c == 'e' || c.is_alphanumeric()) {
         return Some(
@@ -169,7 +171,10 @@ fn hint(text: &str, pos: usize) -> Option<String> {
     if rest.starts_with('（') || rest.starts_with('）') || rest.starts_with('，') {
         return Some("full-width punctuation is only allowed inside quoted text".into());
     }
-    if rest.starts_with('=') && !rest.starts_with("==") && prev.ends_with(|c: char| c.is_alphanumeric()) {
+    if rest.starts_with('=')
+        && !rest.starts_with("==")
+        && prev.ends_with(|c: char| c.is_alphanumeric())
+    {
         return Some("to compare, write `==`".into());
     }
     None

@@ -1,0 +1,192 @@
+//! CLI tests: exit codes, what goes to stdout and what to stderr.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const POLICY: &str = "policies/000-zhizao-2026/1-01-equipment-renewal.pol";
+
+fn polc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_polc"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run polc")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn check_passes_on_every_shipped_policy() {
+    let o = polc(&["check", "--deny", "warnings", "policies"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("0 errors, 0 warnings"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn check_exits_1_on_errors_and_names_the_code() {
+    let o = polc(&["check", "tests/cli/broken.pol"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("error[E0301]"), "{err}");
+    assert!(err.contains("tests/cli/broken.pol:3:"), "{err}");
+    assert!(
+        !err.contains('\u{1b}'),
+        "NO_COLOR must disable colour: {err}"
+    );
+    assert!(stdout(&o).is_empty());
+}
+
+#[test]
+fn warnings_fail_only_with_deny_warnings() {
+    let o = polc(&["check", "tests/cli/warns.pol"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("warning[W0001]"), "{}", stderr(&o));
+    let o = polc(&["check", "--deny", "warnings", "tests/cli/warns.pol"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn run_prints_exact_amounts_as_json() {
+    let o = polc(&["run", POLICY, "--input", "tests/cli/equipment-ok.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json on stdout");
+    // New build in production: 800万元 × 10% = 80万元, under the 1000万元 cap.
+    assert_eq!(j["eligible"], true);
+    assert_eq!(j["grants"]["direct"]["before_caps"], "800000.00");
+    assert_eq!(j["grants"]["direct"]["caps"][0]["bound"], false);
+    assert_eq!(j["grants"]["direct"]["amount"], "800000.00");
+    assert_eq!(j["total"], "800000.00");
+}
+
+#[test]
+fn run_text_is_a_human_summary() {
+    let o = polc(&[
+        "run",
+        POLICY,
+        "--input",
+        "tests/cli/equipment-ok.json",
+        "--format",
+        "text",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.contains("结论：符合支持条件"), "{out}");
+    assert!(out.contains("800,000.00 元（80.00万元）"), "{out}");
+}
+
+#[test]
+fn bad_applicant_data_lists_every_problem_and_exits_2() {
+    let o = polc(&["run", POLICY, "--input", "tests/cli/equipment-bad.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).is_empty(), "nothing on stdout: {}", stdout(&o));
+    let err = stderr(&o);
+    for path in [
+        "$.completed_on",
+        "$.city",
+        "$.in_production",
+        "$.started_on",
+        "$.approved_investment",
+        "$.extra",
+    ] {
+        assert!(err.contains(path), "{path} missing from:\n{err}");
+    }
+    assert!(err.contains("6 problems"), "{err}");
+}
+
+#[test]
+fn run_refuses_a_policy_with_errors() {
+    let o = polc(&[
+        "run",
+        "tests/cli/broken.pol",
+        "--input",
+        "tests/cli/equipment-ok.json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).is_empty());
+    assert!(stderr(&o).contains("E0301"));
+}
+
+#[test]
+fn missing_files_are_clear_errors() {
+    let o = polc(&["check", "no/such/file.pol"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no such file or directory: no/such/file.pol"));
+    let o = polc(&["run", POLICY, "--input", "no/such.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot read no/such.json"));
+}
+
+#[test]
+fn non_utf8_policy_is_an_error_not_a_crash() {
+    let dir = std::env::temp_dir().join(format!("polc-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let f = dir.join("latin1.pol");
+    std::fs::write(&f, b"policy p { title \"\xff\xfe\" }").expect("write");
+    let o = polc(&["check", f.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("not valid UTF-8"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn test_command_ends_with_the_closing_line() {
+    let o = polc(&["test", POLICY]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let out = stdout(&o);
+    let last = out.lines().last().unwrap_or_default();
+    assert!(last.ends_with(" passed, 0 failed"), "{out}");
+}
+
+#[test]
+fn test_command_reports_expected_versus_actual() {
+    let dir = std::env::temp_dir().join(format!("polc-cli-t-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let f = dir.join("wrong.pol");
+    std::fs::write(
+        &f,
+        "policy p { title \"t\" }\ninput { base: Money \"基数\" }\ngrant g \"补助\" @\"一\" { amount = base * 5% }\n\
+         case \"wrong on purpose\" { given { base: 100万元 } expect { g: 6万元 } }\n",
+    )
+    .expect("write");
+    let o = polc(&["test", f.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("g: expected 60000.00 元, got 50000.00 元"),
+        "{out}"
+    );
+    assert!(out.trim_end().ends_with("0 passed, 1 failed"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn explain_code_prints_the_long_explanation() {
+    let o = polc(&["explain-code", "E0301"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("Money × Money"));
+    let o = polc(&["explain-code", "e0301"]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = polc(&["explain-code", "E9999"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("not a polc diagnostic code"));
+}
+
+#[test]
+fn every_code_has_an_explanation() {
+    for c in polc::diagnostics::ALL_CODES {
+        let text = polc::diagnostics::explain(c.as_str()).expect("explanation");
+        assert!(text.len() > 60, "{} is too short", c.as_str());
+    }
+    assert!(Path::new(POLICY).exists());
+}
