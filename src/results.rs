@@ -244,6 +244,17 @@ pub fn to_text(prog: &Program, out: &Outcome) -> String {
                     };
                     s.push_str(&format!("  {l}：{}元{mark}\n", money_grouped(cr.value)));
                 }
+                if res.after_limits != res.amount {
+                    s.push_str(&format!(
+                        "  {}：{}元 → {}元\n",
+                        rounding_words(g.rounding),
+                        money_grouped(res.after_limits),
+                        money_grouped(res.amount)
+                    ));
+                }
+                if res.clamped_to_zero {
+                    s.push_str("  测算金额为负，按 0 元计。\n");
+                }
                 s.push_str(&format!(
                     "  补助金额：{} 元（{}）\n",
                     money_grouped(res.amount),
@@ -258,6 +269,26 @@ pub fn to_text(prog: &Program, out: &Outcome) -> String {
         wan_string(out.total)
     ));
     s
+}
+
+/// The rounding rule in words, as the summary and reports say it.
+pub fn rounding_words(r: Rounding) -> String {
+    let unit = match r.unit {
+        RoundUnit::Fen => "分",
+        RoundUnit::Jiao => "角",
+        RoundUnit::Yuan => "元",
+        RoundUnit::Bai => "百元",
+        RoundUnit::Qian => "千元",
+        RoundUnit::Wan => "万元",
+        RoundUnit::None => return "不取整".to_string(),
+    };
+    let mode = match r.mode {
+        RoundMode::HalfUp => "四舍五入",
+        RoundMode::HalfEven => "四舍六入五成双",
+        RoundMode::Down => "舍去",
+        RoundMode::Up => "进位",
+    };
+    format!("按{unit}{mode}")
 }
 
 fn requirement_line(prog: &Program, r: &Requirement, res: &RequirementResult) -> String {

@@ -221,10 +221,14 @@ pub enum Value {
     Absent,
 }
 
-/// Format a yuan amount with exactly two decimals (`1234.5` → `1234.50`).
+/// Format a yuan amount exactly, with at least two decimals (`1234.5` →
+/// `1234.50`, `617283.945` stays `617283.945`). Never rounds: intermediate
+/// amounts print as computed; grants are already rounded where the policy says.
 pub fn money_string(d: Decimal) -> String {
-    let mut r = d.round_dp(2);
-    r.rescale(2);
+    let mut r = d.normalize();
+    if r.scale() < 2 {
+        r.rescale(2);
+    }
     r.to_string()
 }
 
@@ -257,7 +261,8 @@ pub fn rate_string(d: Decimal) -> String {
 
 /// Format a yuan amount in 万元 with two decimals, as the reports do.
 pub fn wan_string(d: Decimal) -> String {
-    let mut w = (d / Decimal::from(10_000)).round_dp(2);
+    let mut w = (d / Decimal::from(10_000))
+        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     w.rescale(2);
     format!("{w}万元")
 }
@@ -320,6 +325,10 @@ mod tests {
     #[test]
     fn money_formats_with_two_decimals() {
         assert_eq!(money_string(Decimal::new(12345, 1)), "1234.50");
+        assert_eq!(money_string(Decimal::new(617283945, 3)), "617283.945");
+        assert_eq!(money_string(Decimal::new(5000000, 0)), "5000000.00");
+        assert_eq!(wan_string(Decimal::new(12345, 0)), "1.23万元");
+        assert_eq!(wan_string(Decimal::new(12350, 0)), "1.24万元");
         assert_eq!(wan_string(Decimal::from(8_000_000)), "800.00万元");
         assert_eq!(rate_string(Decimal::new(5, 2)), "5%");
         assert_eq!(money_grouped(Decimal::new(499999999, 2)), "4,999,999.99");

@@ -104,6 +104,7 @@ pub(super) fn syntax_diagnostic(
             }
         }
     }
+    let words = condense(words);
     let found = describe_found(text, pos);
     let expected = match words.len() {
         0 => "something else".to_string(),
@@ -125,6 +126,59 @@ pub(super) fn syntax_diagnostic(
         d = d.help(h);
     }
     (d, pos)
+}
+
+/// Ways to continue an expression: listed one by one they drown the message.
+const CONTINUATIONS: &[&str] = &[
+    "an operator (`and`, `or`)",
+    "a comparison (`>=`, `<`, `==`...)",
+    "an operator (`+`, `-`, `*`, `/`)",
+    "`.field`",
+    "`?`",
+    "a duration such as 3 years",
+];
+
+const GRANT_STATEMENTS: &[&str] = &[
+    "`let`",
+    "`require`",
+    "`cap`",
+    "`floor`",
+    "`round`",
+    "`when`",
+    "`amount = ...`",
+];
+
+/// Shorten pest's list of alternatives: a run of grant statements becomes one
+/// entry, and expression continuations fold into "the rest of the expression"
+/// when something more telling is expected too.
+fn condense(words: Vec<&'static str>) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    let grant_stmts = words
+        .iter()
+        .filter(|w| GRANT_STATEMENTS.contains(w))
+        .count();
+    let structural = words
+        .iter()
+        .filter(|w| !CONTINUATIONS.contains(w) && !GRANT_STATEMENTS.contains(w))
+        .count();
+    let mut continued = false;
+    for w in &words {
+        if GRANT_STATEMENTS.contains(w) && grant_stmts >= 3 {
+            continue;
+        }
+        if CONTINUATIONS.contains(w) && (structural > 0 || grant_stmts > 0) {
+            continued = true;
+            continue;
+        }
+        out.push(w);
+    }
+    if continued {
+        out.insert(0, "the rest of the expression");
+    }
+    if grant_stmts >= 3 {
+        out.push("another grant statement (let, require, amount, cap, floor, round, when) or `}`");
+    }
+    out
 }
 
 fn describe_found(text: &str, pos: usize) -> String {
@@ -157,6 +211,18 @@ fn hint(text: &str, pos: usize) -> Option<String> {
     {
         return Some(
             "write a unit right after its number, without a space: `500万元`, `5%`".into(),
+        );
+    }
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line = before.get(line_start..).unwrap_or("").trim_start();
+    if (line.starts_with("require \"")
+        || line.starts_with("cap \"")
+        || line.starts_with("floor \""))
+        && prev.ends_with('"')
+    {
+        return Some(
+            "the condition comes first, then the citation and the label: `require x >= 1 @\"三（一）\" \"label\"`"
+                .into(),
         );
     }
     if rest.starts_with('"') && prev.ends_with(|c: char| c == 'e' || c.is_alphanumeric()) {
