@@ -150,9 +150,10 @@ impl<'a> Checker<'a> {
     }
 
     /// Bind a name in the current unit, reporting a duplicate.
-    fn bind(&mut self, name: &ast::Ident, item: Item) {
+    /// Returns whether the name was bound (false for a duplicate).
+    fn bind(&mut self, name: &ast::Ident, item: Item) -> bool {
         if name.name.is_empty() {
-            return;
+            return false;
         }
         let cur = self.cur;
         let prev = self
@@ -170,11 +171,12 @@ impl<'a> Checker<'a> {
                 .secondary(prev_span, "first declared here")
                 .help("rename one of them: every name must mean one thing"),
             );
-            return;
+            return false;
         }
         if let Some(u) = self.units.get_mut(cur) {
             u.scope.insert(name.name.clone(), (item, name.span));
         }
+        true
     }
 
     fn add_variants(&mut self, e: EnumId) {
@@ -224,7 +226,8 @@ impl<'a> Checker<'a> {
                             ),
                         )
                         .primary(v.name.span, "listed again here")
-                        .secondary(*prev, "first listed here"),
+                        .secondary(*prev, "first listed here")
+                        .help("remove the repeated variant"),
                     );
                     continue;
                 }
@@ -240,8 +243,9 @@ impl<'a> Checker<'a> {
                 variants,
                 span: e.span,
             });
-            self.bind(&e.name, Item::Enum(id));
-            self.add_variants(id);
+            if self.bind(&e.name, Item::Enum(id)) {
+                self.add_variants(id);
+            }
         }
         let first_record = self.prog.records.len();
         for r in &file.records {
@@ -252,7 +256,7 @@ impl<'a> Checker<'a> {
                 fields: Vec::new(),
                 span: r.span,
             });
-            self.bind(&r.name, Item::Record(id));
+            let _ = self.bind(&r.name, Item::Record(id));
         }
         for (i, r) in file.records.iter().enumerate() {
             let mut fields = Vec::new();
@@ -302,7 +306,7 @@ impl<'a> Checker<'a> {
                     default: None,
                     span: i.span,
                 });
-                self.bind(&i.name, Item::Input(id));
+                let _ = self.bind(&i.name, Item::Input(id));
             }
         }
         for l in &file.lets {
@@ -321,7 +325,7 @@ impl<'a> Checker<'a> {
             });
             self.global_ast.push((self.cur, l));
             self.global_state.push(GlobalState::Pending);
-            self.bind(&l.name, Item::Global(id));
+            let _ = self.bind(&l.name, Item::Global(id));
         }
         for f in &file.fns {
             let id = self.prog.fns.len() as u32;
@@ -339,7 +343,7 @@ impl<'a> Checker<'a> {
                 span: f.span,
             });
             self.fn_ast.push((self.cur, f));
-            self.bind(&f.name, Item::Fn(id));
+            let _ = self.bind(&f.name, Item::Fn(id));
         }
         for t in &file.tables {
             let id = self.prog.tables.len() as u32;
@@ -355,7 +359,7 @@ impl<'a> Checker<'a> {
                 span: t.span,
             });
             self.table_ast.push((self.cur, t));
-            self.bind(&t.name, Item::Table(id));
+            let _ = self.bind(&t.name, Item::Table(id));
         }
         if src.module.is_some() {
             let stray = file
@@ -383,7 +387,10 @@ impl<'a> Checker<'a> {
             .iter()
             .position(|x| x.module.as_deref() == Some(path.as_str()));
         let Some(unit) = found else {
-            let known: Vec<String> = self.units.iter().filter_map(|x| x.module.clone()).collect();
+            let known: Vec<String> = crate::stdlib::MODULES
+                .iter()
+                .map(|(n, _)| n.to_string())
+                .collect();
             let mut d = Diagnostic::error(Code::UnknownModule, format!("no module `{path}`"))
                 .primary(u.path.span, "not a stdlib module");
             if let Some(s) = suggest(&path, known.iter().map(|s| s.as_str())) {
@@ -404,7 +411,7 @@ impl<'a> Checker<'a> {
         if u.items.is_empty() {
             if let Some(last) = u.path.segments.last() {
                 let alias = last.clone();
-                self.bind(&alias, Item::Module(unit));
+                let _ = self.bind(&alias, Item::Module(unit));
             }
             return;
         }
@@ -416,9 +423,10 @@ impl<'a> Checker<'a> {
                 .map(|(i, _)| *i);
             match found {
                 Some(it) => {
-                    self.bind(item, it);
-                    if let Item::Enum(e) = it {
-                        self.add_variants(e);
+                    if self.bind(item, it) {
+                        if let Item::Enum(e) = it {
+                            self.add_variants(e);
+                        }
                     }
                 }
                 None => {
@@ -584,7 +592,7 @@ impl<'a> Checker<'a> {
                 None => continue,
             };
             self.current_node = Some(Node::Table(id as u32));
-            let arms = self.arms(&t.arms, &key, Some(&value), t.span, "table");
+            let arms = self.arms(&t.arms, &key, Some(&value), t.name.span, "table");
             for a in &arms {
                 self.expect_type(&a.body, &value, "the table's value type");
             }
@@ -759,7 +767,8 @@ impl<'a> Checker<'a> {
                         format!("grant `{}` is declared twice", g.name.name),
                     )
                     .primary(g.name.span, "declared again here")
-                    .secondary(*prev, "first declared here"),
+                    .secondary(*prev, "first declared here")
+                    .help("give each grant its own name: results and test cases refer to grants by name"),
                 );
             }
             names.insert(&g.name.name, g.name.span);
@@ -850,6 +859,7 @@ impl<'a> Checker<'a> {
         let mut requires = Vec::new();
         let mut steps = Vec::new();
         let mut amount: Option<(Expr, Option<String>)> = None;
+        let mut amount_span: Option<Span> = None;
         let mut caps = Vec::new();
         let mut floors = Vec::new();
         let mut rounding: Option<(Rounding, Span)> = None;
@@ -909,12 +919,15 @@ impl<'a> Checker<'a> {
                 } => {
                     let e = self.expr(value, Some(&Type::Money));
                     self.expect_money(&e, "a grant's amount");
-                    if amount.is_some() {
+                    if let Some(first) = amount_span {
                         self.error(
                             Diagnostic::error(Code::DuplicateStmt, "a grant has one `amount` line")
                                 .primary(*span, "second `amount`")
+                                .secondary(first, "first `amount`")
                                 .help("compute intermediate values with `let`, then one `amount = ...`"),
                         );
+                    } else {
+                        amount_span = Some(*span);
                     }
                     amount = Some((e, text(label)));
                 }
@@ -981,6 +994,10 @@ impl<'a> Checker<'a> {
             }
         };
         GrantDef {
+            header: Span {
+                end: g.name.span.end,
+                ..g.span
+            },
             name: g.name.name.clone(),
             label: text(&g.label),
             cite: text(&g.cite),

@@ -233,6 +233,8 @@ impl Default for Rounding {
 #[derive(Debug, Clone)]
 pub struct GrantDef {
     pub name: String,
+    /// `grant name`: where diagnostics about the whole grant point.
+    pub header: Span,
     pub label: Option<String>,
     pub cite: Option<String>,
     pub when: Option<Expr>,

@@ -61,7 +61,7 @@ fn too_deep(text: &str) -> Option<usize> {
 }
 
 /// Words that start a top-level declaration: where parsing resumes after an error.
-const RESUME_KEYWORDS: &[&str] = &[
+pub(crate) const RESUME_KEYWORDS: &[&str] = &[
     "policy", "use", "enum", "record", "input", "let", "fn", "table", "eligible", "grant", "case",
 ];
 
@@ -134,8 +134,10 @@ fn resume_points(text: &str) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
+/// The next declaration to resume at: the one starting at the error itself
+/// (its own errors must not be skipped), else the next one after it.
 fn next_resume_after(text: &str, pos: usize) -> Option<usize> {
-    resume_points(text).find(|&s| s > pos)
+    resume_points(text).find(|&s| s >= pos && s > 0)
 }
 
 /// Make a syntax diagnostic for a failure to parse at all (used by callers that

@@ -58,6 +58,15 @@ fn join(a: &Type, b: &Type) -> Option<Type> {
     }
 }
 
+/// The number a bare numeric literal shows, for help lines that reuse it.
+fn bare_number(e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Lit(Value::Int(i)) => Some(i.to_string()),
+        ExprKind::Lit(Value::Decimal(d)) => Some(d.normalize().to_string()),
+        _ => None,
+    }
+}
+
 impl Checker<'_> {
     pub(super) fn expect_type(&mut self, e: &Expr, expected: &Type, what: &str) {
         if assignable(expected, &e.ty) {
@@ -167,7 +176,11 @@ impl Checker<'_> {
                         self.error(
                             Diagnostic::error(Code::BadNeg, format!("cannot negate {n}"))
                                 .primary(span, format!("this is {n}"))
-                                .help("only numbers, Money, Rates and Durations have a sign"),
+                                .help(if other == Type::Bool {
+                                    "to negate a condition, write `not x`"
+                                } else {
+                                    "only numbers, Money, Rates and Durations have a sign"
+                                }),
                         );
                         error_expr(span)
                     }
@@ -220,7 +233,11 @@ impl Checker<'_> {
             ast::ExprKind::Match(scrutinee, arms) => {
                 let s = self.expr(scrutinee, None);
                 let sty = s.ty.strip().clone();
-                let arms = self.arms(arms, &sty, hint, span, "match");
+                let head = Span {
+                    end: s.span.end,
+                    ..span
+                };
+                let arms = self.arms(arms, &sty, hint, head, "match");
                 let mut ty: Option<Type> = None;
                 for a in &arms {
                     ty = match ty {
@@ -418,14 +435,30 @@ impl Checker<'_> {
         }
     }
 
-    fn unknown_name(&mut self, name: &str, span: Span, _hint: Option<&Type>) -> Expr {
+    fn unknown_name(&mut self, name: &str, span: Span, hint: Option<&Type>) -> Expr {
+        if let Some(Type::Enum(e)) = hint.map(|h| h.strip()) {
+            let e = *e;
+            let looks_like_variant = name.chars().next().is_some_and(|c| !c.is_ascii_lowercase());
+            if looks_like_variant {
+                self.unknown_variant(e, name, span);
+                return error_expr(span);
+            }
+        }
         let mut candidates: Vec<String> = self.locals.iter().map(|(n, _)| n.clone()).collect();
         candidates.extend(self.unit().scope.keys().cloned());
         candidates.extend(self.unit().variants.keys().cloned());
         let mut d = Diagnostic::error(Code::UnknownName, format!("unknown name `{name}`"))
             .primary(span, "not declared");
-        d = match suggest(name, candidates.iter().map(|s| s.as_str())) {
-            Some(s) => d.help(format!("did you mean `{s}`?")),
+        let suggestion =
+            suggest(name, candidates.iter().map(|s| s.as_str())).map(|s| s.to_string());
+        d = match &suggestion {
+            Some(s) => {
+                // The drafter meant that name: do not also call it unused.
+                if let Some((item, _)) = self.unit().scope.get(s).copied() {
+                    self.used.insert(item);
+                }
+                d.help(format!("did you mean `{s}`?"))
+            }
             None => {
                 d.help("declare it in the `input` block or with `let`, or import it with `use`")
             }
@@ -548,7 +581,8 @@ impl Checker<'_> {
                 let n = self.type_name(&other);
                 self.error(
                     Diagnostic::error(Code::NoField, format!("{n} has no fields"))
-                        .primary(base.span, format!("this is {n}, not a record")),
+                        .primary(base.span, format!("this is {n}, not a record"))
+                        .help("`.field` reads a field of a record input, e.g. `loan.amount` for an input declared `loan: Loan`"),
                 );
                 error_expr(span)
             }
@@ -703,10 +737,22 @@ impl Checker<'_> {
                 let (lt, rt) = (a.ty.strip().clone(), b.ty.strip().clone());
                 let names = (self.type_name(&lt), self.type_name(&rt));
                 if let Err(e) = ops::compare(op, &lt, &rt, (&names.0, &names.1)) {
+                    let unit = match (&lt, &rt) {
+                        (Type::Money, _) | (_, Type::Money) => Some("万元"),
+                        (Type::Rate, _) | (_, Type::Rate) => Some("%"),
+                        (Type::Duration, _) | (_, Type::Duration) => Some(" years"),
+                        _ => None,
+                    };
+                    let help = match (e.code, bare_number(&a).or_else(|| bare_number(&b)), unit) {
+                        (Code::BareNumber, Some(n), Some(u)) => {
+                            format!("write the figure with its unit: `{n}{u}`")
+                        }
+                        _ => e.help,
+                    };
                     self.error(
                         Diagnostic::error(e.code, e.label.clone())
                             .primary(span, format!("{} {} {}", names.0, op.symbol(), names.1))
-                            .help(e.help),
+                            .help(help),
                     );
                 }
                 mk(
@@ -756,7 +802,17 @@ impl Checker<'_> {
                     return error_expr(span);
                 };
                 if args.len() != def.params.len() {
+                    self.check_args_loosely(args);
+                    let sig = def
+                        .params
+                        .iter()
+                        .map(|(p, t)| format!("{p}: {}", self.type_name(t)))
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     self.arg_count(&name, def.params.len(), args.len(), span);
+                    if let Some(d) = self.diags.last_mut() {
+                        d.help = Some(format!("`{name}` is declared as `{name}({sig})`"));
+                    }
                     return error_expr(span);
                 }
                 let mut out: Vec<Option<Expr>> = vec![None; def.params.len()];
@@ -808,7 +864,11 @@ impl Checker<'_> {
                     return error_expr(span);
                 };
                 if args.len() != 1 {
+                    self.check_args_loosely(args);
                     self.arg_count(&name, 1, args.len(), span);
+                    if let Some(d) = self.diags.last_mut() {
+                        d.help = Some(format!("a table takes one key: `{name}(key)`"));
+                    }
                     return error_expr(span);
                 }
                 let Some(a) = args.first() else {
@@ -819,6 +879,7 @@ impl Checker<'_> {
                 mk(ExprKind::Table(t, Box::new(e)), def.value.clone(), span)
             }
             Some(_) => {
+                self.check_args_loosely(args);
                 self.error(
                     Diagnostic::error(Code::NotCallable, format!("`{name}` is not a function"))
                         .primary(path.span, "cannot be called")
@@ -843,14 +904,23 @@ impl Checker<'_> {
                         .primary(path.span, "not declared");
                 d = match suggest(&name, candidates.iter().map(|s| s.as_str())) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help("declare it with `fn` or `table`, or import it with `use`"),
+                    None => d.help(format!(
+                        "declare it with `fn` or `table`, or import it with `use`; the built-ins are {}",
+                        BUILTINS.join(", ")
+                    )),
                 };
                 self.error(d);
-                for a in args {
-                    self.expr(&a.value, None);
-                }
+                self.check_args_loosely(args);
                 error_expr(span)
             }
+        }
+    }
+
+    /// Check arguments of a call that is already wrong, so errors inside them
+    /// are still reported and the names they use count as used.
+    fn check_args_loosely(&mut self, args: &[ast::Arg]) {
+        for a in args {
+            self.expr(&a.value, None);
         }
     }
 
@@ -908,6 +978,17 @@ impl Checker<'_> {
             }
         };
         match name {
+            "min" | "max" if checked.is_empty() => {
+                self.error(
+                    Diagnostic::error(
+                        Code::ArgCount,
+                        format!("`{name}` needs at least one argument"),
+                    )
+                    .primary(span, "nothing to compare")
+                    .help(format!("write `{name}(a, b)` or `{name}(list)`")),
+                );
+                error_expr(span)
+            }
             "min" | "max" => {
                 let mut ty: Option<Type> = None;
                 for e in &checked {

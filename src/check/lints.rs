@@ -5,7 +5,7 @@
 use super::Checker;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::program::{ExprKind, Limit};
-use crate::value::{money_string, Value};
+use crate::value::{money_grouped, Value};
 use rust_decimal::Decimal;
 
 pub(super) fn run(c: &mut Checker<'_>) {
@@ -27,10 +27,10 @@ pub(super) fn run(c: &mut Checker<'_>) {
                     found.push(
                         Diagnostic::warning(
                             Code::CapNeverBinds,
-                            format!("this cap of {} 元 can never bind", money_string(*m)),
+                            format!("this cap of {} 元 can never bind", money_grouped(*m)),
                         )
                         .primary(l.span, "never the smallest")
-                        .secondary(min_cap.span, format!("this cap of {} 元 is always lower", money_string(*min)))
+                        .secondary(min_cap.span, format!("this cap of {} 元 is always lower", money_grouped(*min)))
                         .help("check both figures against the policy text; remove the cap that cannot apply"),
                     );
                 }
@@ -45,8 +45,8 @@ pub(super) fn run(c: &mut Checker<'_>) {
                             Code::CapNeverBinds,
                             format!(
                                 "the amount is always {} 元, so this cap of {} 元 never binds",
-                                money_string(amount),
-                                money_string(*m)
+                                money_grouped(amount),
+                                money_grouped(*m)
                             ),
                         )
                         .primary(l.span, "never binds")
@@ -59,7 +59,7 @@ pub(super) fn run(c: &mut Checker<'_>) {
         if g.cite.is_none() {
             found.push(
                 Diagnostic::warning(Code::MissingCite, format!("grant `{}` cites no article", g.name))
-                    .primary(g.span, "no `@\"...\"` citation")
+                    .primary(g.header, "no `@\"...\"` citation")
                     .help("add the article it encodes, e.g. `grant direct \"直接补助\" @\"五（一）\" { ... }`"),
             );
         }

@@ -108,7 +108,7 @@ pub fn arith(op: BinOp, l: &Type, r: &Type, names: (&str, &str)) -> Result<Type,
             (n, Money) if n.is_numeric() => Err(err(
                 Code::BadDiv,
                 "cannot divide a number by Money",
-                "divide Money by Money for a ratio: `subsidy / investment`",
+                "to count per amount, divide by Money over a unit: `employees / (investment / 1万元)`",
             )),
             _ => Err(err(
                 Code::BadDiv,

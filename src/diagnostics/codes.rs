@@ -167,8 +167,10 @@ block giving its title, source document and effective period.";
 "`effective FROM .. TO` needs FROM ≤ TO.";
 
     CaseInput = "E0701", "test case input does not fit the inputs",
-"A `case` gives a value for a name that is not an input, a value of the wrong
-type, or leaves out an input that has no default and is not optional.";
+"A `case` gives a value for a name that is not an input, gives one input twice,
+gives a value that is not a constant, or leaves out an input that has no
+default and is not optional. (A value of the wrong type is reported as a type
+error: E0201, or E0203 for a number without its unit.)";
 
     CaseExpect = "E0702", "test case expectation is not a result",
 "`expect` names `eligible` (Bool), `failed` (a list of citations or labels of the
@@ -218,8 +220,9 @@ changes nothing. Check the figures against the policy text.";
 behind each step; without one, the applicant cannot check it against the text.";
 
     ThresholdUnit = "W0005", "threshold looks off by a unit",
-"An amount literal is 10,000 times smaller or larger than the other amounts it
-is compared with; `500元` where `500万元` was meant is the usual cause.";
+"A threshold under 100 元 is compared with an amount: `50元` where `50万元` was
+meant is the usual cause, since subsidy thresholds are stated in 万元. If the
+small figure is really meant, write it with decimals (`50.00元`) to say so.";
 }
 
 /// The long explanation of a code, formatted for the terminal.

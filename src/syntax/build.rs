@@ -38,10 +38,10 @@ impl<'d> Builder<'d> {
         }
     }
 
-    /// The pair's span without the trailing whitespace pest folds into it.
+    /// The pair's span without the trailing whitespace and comments pest folds into it.
     fn span(&self, p: &P) -> Span {
         let s = p.as_span();
-        let trimmed = s.as_str().trim_end().len();
+        let trimmed = trimmed_len(s.as_str());
         Span::new(
             self.file,
             self.offset + s.start(),
@@ -847,11 +847,11 @@ impl<'d> Builder<'d> {
                 (_, "*") | (_, "×") => BinOp::Mul,
                 (_, "/") | (_, "÷") => BinOp::Div,
                 (_, "==") => BinOp::Eq,
-                (_, "!=") => BinOp::Ne,
+                (_, "!=") | (_, "≠") => BinOp::Ne,
                 (_, "<") => BinOp::Lt,
-                (_, "<=") => BinOp::Le,
+                (_, "<=") | (_, "≤") => BinOp::Le,
                 (_, ">") => BinOp::Gt,
-                (_, ">=") => BinOp::Ge,
+                (_, ">=") | (_, "≥") => BinOp::Ge,
                 (_, "??") => BinOp::Coalesce,
                 _ => break,
             };
@@ -1099,6 +1099,45 @@ impl<'d> Builder<'d> {
                 .primary(span, "here"),
         );
     }
+}
+
+/// Length of `text` without trailing whitespace and `//` comments.
+fn trimmed_len(text: &str) -> usize {
+    let mut t = text.trim_end();
+    loop {
+        let line_start = t.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let line = t.get(line_start..).unwrap_or("");
+        match line_comment_start(line) {
+            Some(c) if line_start + c > 0 => t = t.get(..line_start + c).unwrap_or(t).trim_end(),
+            _ => return t.len(),
+        }
+    }
+}
+
+/// Where a `//` comment starts on a line, outside string literals.
+fn line_comment_start(line: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut prev_slash = false;
+    for (i, c) in line.char_indices() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '/' if prev_slash => return Some(i - 1),
+            _ => {}
+        }
+        prev_slash = c == '/';
+    }
+    None
 }
 
 fn unescape(raw: &str) -> String {

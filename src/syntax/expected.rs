@@ -77,7 +77,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         round_mode => "a rounding mode (half_up, half_even, down, up)",
         literal | primary => "an expression",
         grant_stmt => "a grant statement (amount, cap, floor, round, let, require, when)",
-        keyword | WHITESPACE | COMMENT | call_args => return None,
+        keyword | WHITESPACE | COMMENT | call_args | meta => return None,
     })
 }
 
@@ -120,12 +120,105 @@ pub(super) fn syntax_diagnostic(
         .map(|c| c.len_utf8())
         .unwrap_or(0);
     let span = Span::new(file, offset + pos, offset + pos + len);
+    let label = if found == "the end of the file" {
+        "the file ends here".to_string()
+    } else {
+        format!("unexpected {found}")
+    };
     let mut d = Diagnostic::error(Code::Syntax, format!("expected {expected}, found {found}"))
-        .primary(span, format!("expected {expected}"));
-    if let Some(h) = hint(text, pos) {
+        .primary(span, label);
+    if text.get(pos..).is_some_and(|r| r.trim().is_empty()) {
+        if let Some(open) = unclosed_brace(text) {
+            d = d.secondary(
+                Span::new(file, offset + open, offset + open + 1),
+                "this `{` is never closed",
+            );
+        }
+    }
+    let word = found
+        .trim_matches('`')
+        .trim_end_matches([':', ',', '(', '{']);
+    if is_keyword(word) && words.contains(&"a name") {
+        d = d.note(format!(
+            "`{word}` is a reserved word of the language and cannot be a name"
+        ));
+    }
+    let hint = hint(text, pos).or_else(|| {
+        words
+            .contains(&"`then`")
+            .then(|| "an `if` reads `if condition then value else other`".to_string())
+    });
+    if let Some(h) = hint {
         d = d.help(h);
     }
     (d, pos)
+}
+
+fn is_keyword(w: &str) -> bool {
+    matches!(
+        w,
+        "policy"
+            | "use"
+            | "enum"
+            | "record"
+            | "input"
+            | "let"
+            | "fn"
+            | "table"
+            | "eligible"
+            | "require"
+            | "grant"
+            | "cap"
+            | "floor"
+            | "round"
+            | "when"
+            | "case"
+            | "expect"
+            | "match"
+            | "if"
+            | "then"
+            | "else"
+            | "and"
+            | "or"
+            | "not"
+            | "true"
+            | "false"
+            | "for"
+            | "in"
+            | "where"
+    )
+}
+
+/// The offset of the last `{` that is never closed, outside strings and comments.
+fn unclosed_brace(text: &str) -> Option<usize> {
+    let mut open: Vec<usize> = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => {
+                while let Some((_, d)) = chars.next() {
+                    if d == '\\' {
+                        chars.next();
+                    } else if d == '"' || d == '\n' {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek().map(|(_, d)| *d) == Some('/') => {
+                for (_, d) in chars.by_ref() {
+                    if d == '\n' {
+                        break;
+                    }
+                }
+            }
+            '{' => open.push(i),
+            '}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.last().copied()
 }
 
 /// Ways to continue an expression: listed one by one they drown the message.
@@ -134,7 +227,6 @@ const CONTINUATIONS: &[&str] = &[
     "a comparison (`>=`, `<`, `==`...)",
     "an operator (`+`, `-`, `*`, `/`)",
     "`.field`",
-    "`?`",
     "a duration such as 3 years",
 ];
 
@@ -190,7 +282,7 @@ fn describe_found(text: &str, pos: usize) -> String {
             let word: String = rest
                 .chars()
                 .take_while(|c| !c.is_whitespace())
-                .take(16)
+                .take(24)
                 .collect();
             format!("`{word}`")
         }
@@ -202,6 +294,34 @@ fn hint(text: &str, pos: usize) -> Option<String> {
     let before = text.get(..pos).unwrap_or("");
     let rest = text.get(pos..).unwrap_or("");
     let prev = before.trim_end_matches([' ', '\t']);
+    let rest_of_line = rest.split('\n').next().unwrap_or("");
+    if rest.starts_with('"') && !rest_of_line.get(1..).unwrap_or("").contains('"') {
+        return Some("this text has no closing `\"` on its line".into());
+    }
+    let at_line_start = before.ends_with('\n') || before.is_empty();
+    if at_line_start {
+        if let Some(kw) = super::RESUME_KEYWORDS.iter().find(|k| rest.starts_with(*k)) {
+            if pos > 0 {
+                return Some(format!(
+                    "the block before this line is not closed: add `}}` before `{kw}`"
+                ));
+            }
+        }
+    }
+    if rest.starts_with(':') && prev.ends_with("amount") {
+        return Some("an amount is written `amount = expression`".into());
+    }
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line_so_far = before.get(line_start..).unwrap_or("");
+    let starts_cmp = ["<", ">", "==", "!=", "≤", "≥", "≠"]
+        .iter()
+        .any(|o| rest.starts_with(o));
+    let has_cmp = ["<", ">", "==", "!=", "≤", "≥", "≠"]
+        .iter()
+        .any(|o| line_so_far.contains(o));
+    if starts_cmp && has_cmp {
+        return Some("comparisons do not chain: write `a <= x and x <= b`".into());
+    }
     if prev.ends_with(|c: char| c.is_ascii_digit())
         && (rest.starts_with('万')
             || rest.starts_with('元')
