@@ -196,11 +196,29 @@ fn every_code_has_an_explanation() {
 fn shipped_examples_give_the_hand_computed_amounts() {
     let cases = [
         // 技改 12,345,678.90元 × 5% = 617,283.945 → 617,283.95 (分, half-up)
-        ("1-01-equipment-renewal", "equipment-renewal-applicant", "direct", "617283.95", None),
+        (
+            "1-01-equipment-renewal",
+            "equipment-renewal-applicant",
+            "direct",
+            "617283.95",
+            None,
+        ),
         // 3200万元 × 10% = 320万元 < 500万元
-        ("1-05-service-manufacturing", "service-manufacturing-applicant", "direct", "3200000.00", None),
+        (
+            "1-05-service-manufacturing",
+            "service-manufacturing-applicant",
+            "direct",
+            "3200000.00",
+            None,
+        ),
         // 成果转化 750万元 × 30% = 225万元, capped at 200万元
-        ("1-04-industrial-design", "industrial-design-applicant", "transfer", "2000000.00", Some(0)),
+        (
+            "1-04-industrial-design",
+            "industrial-design-applicant",
+            "transfer",
+            "2000000.00",
+            Some(0),
+        ),
     ];
     for (policy, example, grant, amount, bound_cap) in cases {
         let p = format!("policies/000-zhizao-2026/{policy}.pol");
