@@ -34,6 +34,7 @@ enum Item {
     Global(u32),
     Fn(u32),
     Table(u32),
+    Series(u32),
     Module(usize),
 }
 
@@ -360,6 +361,53 @@ impl<'a> Checker<'a> {
             });
             self.table_ast.push((self.cur, t));
             let _ = self.bind(&t.name, Item::Table(id));
+        }
+        for sd in &file.series {
+            let id = self.prog.series.len() as u32;
+            let ty = self.resolve_type(&sd.ty);
+            let mut entries = Vec::new();
+            let mut prev: Option<(crate::value::Date, Span)> = None;
+            for (date, dspan, value) in &sd.entries {
+                let e = self.expr(value, Some(&ty));
+                self.expect_type(&e, &ty, "the series' type");
+                if let Some((p, pspan)) = prev {
+                    if *date <= p {
+                        self.error(
+                            Diagnostic::error(
+                                Code::SeriesOrder,
+                                format!("{date} does not come after {p}"),
+                            )
+                            .primary(*dspan, "out of order")
+                            .secondary(pspan, "the entry before")
+                            .help("list the values by increasing date, one per date"),
+                        );
+                    }
+                }
+                prev = Some((*date, *dspan));
+                match crate::eval::constant(&self.prog, &e) {
+                    Some(v) => entries.push((*date, v)),
+                    None if e.ty == Type::Error => {}
+                    None => self.error(
+                        Diagnostic::error(Code::TypeMismatch, "a series holds constant values")
+                            .primary(value.span, "not a constant")
+                            .help("write the published figure itself, e.g. `3.00%`"),
+                    ),
+                }
+            }
+            self.prog.series.push(SeriesDef {
+                name: sd.name.name.clone(),
+                ty,
+                label: text(&sd.label),
+                cite: text(&sd.cite),
+                entries,
+                // Diagnostics about the series' range point at its first value.
+                span: sd
+                    .entries
+                    .first()
+                    .map(|(_, sp, _)| *sp)
+                    .unwrap_or(sd.name.span),
+            });
+            let _ = self.bind(&sd.name, Item::Series(id));
         }
         if src.module.is_some() {
             let stray = file
@@ -862,6 +910,9 @@ impl<'a> Checker<'a> {
         let mut amount_span: Option<Span> = None;
         let mut caps = Vec::new();
         let mut floors = Vec::new();
+        let mut tranches: Vec<Tranche> = Vec::new();
+        let mut halts = Vec::new();
+        let mut clawbacks = Vec::new();
         let mut rounding: Option<(Rounding, Span)> = None;
         let mut step_names: HashMap<String, Span> = HashMap::new();
         for stmt in &g.body {
@@ -935,12 +986,59 @@ impl<'a> Checker<'a> {
                     limit,
                     label,
                     cite,
+                    unless,
                     span,
                 } => {
                     let e = self.expr(limit, Some(&Type::Money));
                     self.expect_money(&e, "a cap");
+                    let unless = unless.as_ref().map(|u| {
+                        let c = self.expr(&u.cond, Some(&Type::Bool));
+                        self.expect_bool(&c, "`unless`");
+                        Override {
+                            cond: c,
+                            label: text(&u.label),
+                            cite: text(&u.cite),
+                        }
+                    });
                     caps.push(Limit {
                         expr: e,
+                        label: text(label),
+                        cite: text(cite),
+                        unless,
+                        span: *span,
+                    });
+                }
+                ast::GrantStmt::Tranche(t) => tranches.push(self.tranche(t)),
+                ast::GrantStmt::Halt {
+                    cond,
+                    label,
+                    cite,
+                    span,
+                } => {
+                    let cond = self.milestone_condition(cond.as_ref(), *span, "halt");
+                    halts.push(Halt {
+                        cond,
+                        label: text(label),
+                        cite: text(cite),
+                        span: *span,
+                    });
+                }
+                ast::GrantStmt::Clawback {
+                    cond,
+                    amount,
+                    label,
+                    cite,
+                    span,
+                } => {
+                    let cond = self.milestone_condition(cond.as_ref(), *span, "clawback");
+                    let amount = amount.as_ref().map(|a| {
+                        let e = self.expr(a, Some(&Type::Money));
+                        self.expect_money(&e, "the amount to return");
+                        e
+                    });
+                    clawbacks.push(Clawback {
+                        cond,
+                        amount,
                         label: text(label),
                         cite: text(cite),
                         span: *span,
@@ -958,6 +1056,7 @@ impl<'a> Checker<'a> {
                         expr: e,
                         label: text(label),
                         cite: text(cite),
+                        unless: None,
                         span: *span,
                     });
                 }
@@ -993,6 +1092,7 @@ impl<'a> Checker<'a> {
                 (placeholder(g.span), None)
             }
         };
+        self.check_tranches(&tranches, &caps);
         GrantDef {
             header: Span {
                 end: g.name.span.end,
@@ -1009,8 +1109,184 @@ impl<'a> Checker<'a> {
             caps,
             floors,
             rounding: rounding.map(|(r, _)| r).unwrap_or_default(),
+            tranches,
+            halts,
+            clawbacks,
             span: g.span,
         }
+    }
+
+    /// Shares above 100%, tranches after `pay rest` (errors), and tranches
+    /// that cannot add up to the grant (warnings).
+    fn check_tranches(&mut self, tranches: &[Tranche], caps: &[Limit]) {
+        if tranches.is_empty() {
+            return;
+        }
+        let mut shares = rust_decimal::Decimal::ZERO;
+        let mut all_constant_shares = true;
+        let mut fixed = rust_decimal::Decimal::ZERO;
+        let mut rest_at: Option<Span> = None;
+        let mut reported_over = false;
+        for t in tranches {
+            if let Some(r) = rest_at {
+                self.error(
+                    Diagnostic::error(
+                        Code::TranchesOver,
+                        format!("tranche `{}` comes after `pay rest`", t.name),
+                    )
+                    .primary(t.span, "nothing is left to pay")
+                    .secondary(r, "`rest` already pays everything that is left")
+                    .help("put the `pay rest` tranche last"),
+                );
+            }
+            match &t.pay {
+                Pay::Rest => rest_at = Some(t.span),
+                Pay::Share(e) => match crate::eval::constant(&self.prog, e) {
+                    Some(crate::value::Value::Rate(r)) => {
+                        shares += r;
+                        if shares > rust_decimal::Decimal::ONE && !reported_over {
+                            reported_over = true;
+                            self.error(
+                                Diagnostic::error(
+                                    Code::TranchesOver,
+                                    format!("the tranches pay {} of the grant", crate::value::rate_string(shares)),
+                                )
+                                .primary(e.span, "the shares pass 100% here")
+                                .help("the shares of a grant add up to at most 100%: check them against the text, or pay the last one as `pay rest`"),
+                            );
+                        }
+                    }
+                    _ => all_constant_shares = false,
+                },
+                Pay::Amount(e) => {
+                    all_constant_shares = false;
+                    if let Some(crate::value::Value::Money(m)) =
+                        crate::eval::constant(&self.prog, e)
+                    {
+                        fixed += m;
+                    }
+                }
+            }
+        }
+        let all_shares = tranches.iter().all(|t| matches!(t.pay, Pay::Share(_)));
+        if all_shares && all_constant_shares && shares < rust_decimal::Decimal::ONE {
+            if let Some(last) = tranches.last() {
+                self.diags.push(
+                    Diagnostic::warning(
+                        Code::TrancheExceeds,
+                        format!(
+                            "the tranches pay only {} of the grant",
+                            crate::value::rate_string(shares)
+                        ),
+                    )
+                    .primary(last.span, "the last tranche")
+                    .help(
+                        "pay the last tranche as `pay rest`, or check the shares against the text",
+                    ),
+                );
+            }
+        }
+        let min_cap = caps
+            .iter()
+            .filter(|c| c.unless.is_none())
+            .filter_map(|c| match crate::eval::constant(&self.prog, &c.expr) {
+                Some(crate::value::Value::Money(m)) => Some((m, c.span)),
+                _ => None,
+            })
+            .min_by_key(|(m, _)| *m);
+        if let (Some((cap, cap_span)), Some(first)) = (min_cap, tranches.first()) {
+            if fixed > cap {
+                self.diags.push(
+                    Diagnostic::warning(
+                        Code::TrancheExceeds,
+                        format!(
+                            "the fixed tranches add up to {} 元, more than the grant's cap of {} 元",
+                            crate::value::money_grouped(fixed),
+                            crate::value::money_grouped(cap)
+                        ),
+                    )
+                    .primary(first.span, "fixed amounts")
+                    .secondary(cap_span, "the cap")
+                    .help("check the amounts against the text; the excess would have to be returned"),
+                );
+            }
+        }
+    }
+
+    fn tranche(&mut self, t: &ast::TrancheDecl) -> Tranche {
+        let milestone = self.expr(&t.milestone, Some(&Type::Bool));
+        match &milestone.ty {
+            Type::Bool | Type::Error => {}
+            Type::Optional(inner) if **inner == Type::Date || **inner == Type::Bool => {}
+            other => {
+                let n = self.type_name(other);
+                self.error(
+                    Diagnostic::error(Code::NotBool, format!("a milestone is a condition or an optional date, found {n}"))
+                        .primary(milestone.span, format!("this is {n}"))
+                        .help("write `on accepted` (a Bool input) or `on acceptance_date` (a `Date?` input: reached when given)"),
+                );
+            }
+        }
+        let pay = match &t.pay {
+            ast::Pay::Rest => Pay::Rest,
+            ast::Pay::Expr(e) => {
+                let x = self.expr(e, None);
+                match x.ty.strip() {
+                    Type::Rate => Pay::Share(x),
+                    Type::Money | Type::Error => Pay::Amount(x),
+                    other => {
+                        let n = self.type_name(other);
+                        self.error(
+                            Diagnostic::error(Code::TypeMismatch, format!("a tranche pays a share or an amount, found {n}"))
+                                .primary(x.span, format!("this is {n}"))
+                                .help("write `pay 50%` (a share of the grant), `pay 100万元`, or `pay rest`"),
+                        );
+                        Pay::Amount(x)
+                    }
+                }
+            }
+        };
+        let paid = t.paid.as_ref().map(|p| {
+            let e = self.expr(p, Some(&Type::Bool));
+            self.expect_bool(&e, "`paid`");
+            e
+        });
+        Tranche {
+            name: t.name.name.clone(),
+            label: text(&t.label),
+            cite: text(&t.cite),
+            milestone,
+            pay,
+            paid,
+            span: t.span,
+        }
+    }
+
+    /// The condition of a halt or clawback: present, a Bool, and reading the
+    /// applicant's data (a milestone), else E0606.
+    fn milestone_condition(&mut self, cond: Option<&ast::Expr>, span: Span, what: &str) -> Expr {
+        let Some(cond) = cond else {
+            self.error(
+                Diagnostic::error(Code::NoMilestone, format!("this {what} names no milestone"))
+                    .primary(span, format!("when does this {what} apply?"))
+                    .help(format!(
+                        "add the triggering event: `{what} when not accepted ...`"
+                    )),
+            );
+            return placeholder(span);
+        };
+        let saved = self.reads.replace(Vec::new());
+        let e = self.expr(cond, Some(&Type::Bool));
+        let reads = std::mem::replace(&mut self.reads, saved).unwrap_or_default();
+        self.expect_bool(&e, &format!("`{what} when`"));
+        if reads.is_empty() && e.ty != Type::Error {
+            self.error(
+                Diagnostic::error(Code::NoMilestone, format!("this {what} names no milestone"))
+                    .primary(e.span, "reads none of the applicant's data")
+                    .help(format!("a {what} is triggered by an event: write a condition on an input, e.g. `{what} when midterm_failed`")),
+            );
+        }
+        e
     }
 
     fn case(&mut self, c: &ast::CaseDecl) -> Case {
@@ -1184,6 +1460,7 @@ impl<'a> Checker<'a> {
                 Item::Global(_) => (Code::UnusedDefinition, "definition"),
                 Item::Fn(_) => (Code::UnusedDefinition, "function"),
                 Item::Table(_) => (Code::UnusedDefinition, "table"),
+                Item::Series(_) => (Code::UnusedDefinition, "series"),
                 _ => continue,
             };
             // An imported item lives in another unit: only own declarations count.
@@ -1192,6 +1469,7 @@ impl<'a> Checker<'a> {
                 Item::Global(i) => self.global_ast.get(i as usize).map(|(u, _)| *u) == Some(unit),
                 Item::Fn(i) => self.fn_ast.get(i as usize).map(|(u, _)| *u) == Some(unit),
                 Item::Table(i) => self.table_ast.get(i as usize).map(|(u, _)| *u) == Some(unit),
+                Item::Series(_) => self.units.get(unit).is_some_and(|u| u.module.is_none()),
                 _ => false,
             };
             if !own {

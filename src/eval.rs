@@ -79,6 +79,69 @@ pub enum GrantStatus {
 pub struct LimitResult {
     pub value: Decimal,
     pub bound: bool,
+    /// The cap's override applied: the cap was lifted and did not count.
+    pub lifted: bool,
+}
+
+/// Something the evaluator looked up or computed that a report must cite.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// A series value: which fixing was in force at `at`.
+    Fixing {
+        series: u32,
+        at: Date,
+        fixing: Date,
+        value: Value,
+        span: Span,
+    },
+    /// An interest computation: principal × rate × days ÷ basis.
+    Interest {
+        principal: Decimal,
+        rate: Decimal,
+        from: Date,
+        to: Date,
+        days: i64,
+        basis: u32,
+        amount: Decimal,
+        span: Span,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrancheStatus {
+    /// Disbursed already.
+    Paid,
+    /// Its milestone is reached: due now.
+    Payable,
+    /// Its milestone is not reached yet.
+    Waiting,
+    /// Stopped by a halt or a clawback.
+    Cancelled,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrancheResult {
+    pub amount: Decimal,
+    pub milestone_reached: bool,
+    pub status: TrancheStatus,
+}
+
+/// The payment schedule of a grant with tranches, halts or clawbacks.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Schedule {
+    pub tranches: Vec<TrancheResult>,
+    /// Indexes of the halts whose condition holds.
+    pub halted_by: Vec<usize>,
+    /// Indexes of the clawbacks whose condition holds, with their amounts.
+    pub clawed_back_by: Vec<(usize, Decimal)>,
+    pub paid: Decimal,
+    pub payable: Decimal,
+    pub waiting: Decimal,
+    pub cancelled: Decimal,
+    /// Tranches already paid beyond the final grant (to be settled back).
+    pub overpaid: Decimal,
+    /// What must be returned: the largest triggered clawback, plus any overpayment.
+    pub to_return: Decimal,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -97,10 +160,16 @@ pub struct GrantResult {
     pub after_limits: Decimal,
     /// The grant: after rounding.
     pub amount: Decimal,
+    /// Present when the grant has tranches, halts or clawbacks.
+    pub schedule: Option<Schedule>,
+    /// Series fixings and interest computations made for this grant (trace only).
+    pub events: Vec<Event>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
+    /// Every fixing and interest computation, in evaluation order (trace only).
+    pub events: Vec<Event>,
     pub eligible: bool,
     pub requirements: Vec<RequirementResult>,
     pub grants: Vec<GrantResult>,
@@ -154,6 +223,7 @@ pub fn constant(prog: &Program, e: &Expr) -> Option<Value> {
         base: 0,
         trace: false,
         facts: None,
+        events: Vec::new(),
         call_depth: 0,
     };
     ev.value(e).ok()
@@ -164,6 +234,7 @@ fn is_closed(e: &Expr) -> bool {
         ExprKind::Lit(_) => true,
         ExprKind::Input(_) | ExprKind::Global(_) | ExprKind::Local(_) | ExprKind::Error => false,
         ExprKind::Call(..) | ExprKind::Table(..) | ExprKind::Aggregate { .. } => false,
+        ExprKind::Series(_, a) => is_closed(a),
         ExprKind::Field(b, _) | ExprKind::Neg(b) | ExprKind::Not(b) => is_closed(b),
         ExprKind::Binary(_, a, b) => is_closed(a) && is_closed(b),
         ExprKind::If(a, b, c) => is_closed(a) && is_closed(b) && is_closed(c),
@@ -183,6 +254,8 @@ struct Evaluator<'p> {
     base: usize,
     trace: bool,
     facts: Option<Vec<Fact>>,
+    /// Trace events (only collected when tracing).
+    events: Vec<Event>,
     call_depth: usize,
 }
 
@@ -233,6 +306,7 @@ impl<'p> Evaluator<'p> {
             base: 0,
             trace,
             facts: None,
+            events: Vec::new(),
             call_depth: 0,
         };
         for (i, def) in prog.inputs.iter().enumerate() {
@@ -273,6 +347,7 @@ impl<'p> Evaluator<'p> {
             grants.push(res);
         }
         Ok(Outcome {
+            events: std::mem::take(&mut self.events),
             eligible,
             requirements,
             grants,
@@ -316,10 +391,19 @@ impl<'p> Evaluator<'p> {
         }
         let base = self.stack.len();
         let saved_base = std::mem::replace(&mut self.base, base);
+        let first_event = self.events.len();
         let result = self.grant_body(g);
         self.stack.truncate(base);
         self.base = saved_base;
-        result
+        let mut result = result?;
+        if self.trace {
+            result.events = self
+                .events
+                .get(first_event..)
+                .map(|e| e.to_vec())
+                .unwrap_or_default();
+        }
+        Ok(result)
     }
 
     fn grant_body(&mut self, g: &GrantDef) -> R<GrantResult> {
@@ -351,13 +435,18 @@ impl<'p> Evaluator<'p> {
         let mut binding: Option<usize> = None;
         for (i, c) in g.caps.iter().enumerate() {
             let limit = self.money(&c.expr)?;
-            if limit < current {
+            let lifted = match &c.unless {
+                Some(o) => self.truth(&o.cond)?,
+                None => false,
+            };
+            if !lifted && limit < current {
                 current = limit;
                 binding = Some(i);
             }
             caps.push(LimitResult {
                 value: limit,
                 bound: false,
+                lifted,
             });
         }
         if let Some(c) = binding.and_then(|i| caps.get_mut(i)) {
@@ -374,6 +463,7 @@ impl<'p> Evaluator<'p> {
             floors.push(LimitResult {
                 value: limit,
                 bound: false,
+                lifted: false,
             });
         }
         if let Some(f) = fbinding.and_then(|i| floors.get_mut(i)) {
@@ -384,6 +474,11 @@ impl<'p> Evaluator<'p> {
             current = Decimal::ZERO;
         }
         let amount = round(current, g.rounding);
+        let schedule = if g.tranches.is_empty() && g.halts.is_empty() && g.clawbacks.is_empty() {
+            None
+        } else {
+            Some(self.schedule(g, amount)?)
+        };
         Ok(GrantResult {
             status: GrantStatus::Granted,
             requirements,
@@ -394,7 +489,116 @@ impl<'p> Evaluator<'p> {
             clamped_to_zero: clamped,
             after_limits: current,
             amount,
+            schedule,
+            events: Vec::new(),
         })
+    }
+
+    /// Split a grant into its tranches and apply halts and clawbacks.
+    ///
+    /// A share is of the final grant, rounded as the grant is; `rest` is the
+    /// grant less the tranches before it (never negative). A tranche is paid if
+    /// its `paid` input says so; otherwise cancelled if a halt or clawback
+    /// applies, payable if its milestone is reached, else waiting. A clawback
+    /// returns what was paid (or its stated amount, at most what was paid);
+    /// tranches paid beyond the final grant are returned too.
+    fn schedule(&mut self, g: &GrantDef, grant: Decimal) -> R<Schedule> {
+        let overflow = |span| rt(Code::Overflow, span, "the tranches overflow", None);
+        let mut halted_by = Vec::new();
+        for (i, h) in g.halts.iter().enumerate() {
+            if self.truth(&h.cond)? {
+                halted_by.push(i);
+            }
+        }
+        let mut clawback_conds = Vec::new();
+        for (i, c) in g.clawbacks.iter().enumerate() {
+            if self.truth(&c.cond)? {
+                clawback_conds.push(i);
+            }
+        }
+        let stopped = !halted_by.is_empty() || !clawback_conds.is_empty();
+        let mut sched = Schedule {
+            halted_by,
+            ..Schedule::default()
+        };
+        let mut so_far = Decimal::ZERO;
+        for t in &g.tranches {
+            let amount = match &t.pay {
+                Pay::Share(e) => {
+                    let share = match self.value(e)? {
+                        Value::Rate(r) => r,
+                        _ => {
+                            return Err(rt(
+                                Code::TypeMismatch,
+                                e.span,
+                                "internal: share is not a Rate",
+                                None,
+                            ))
+                        }
+                    };
+                    round(
+                        grant.checked_mul(share).ok_or_else(|| overflow(e.span))?,
+                        g.rounding,
+                    )
+                }
+                Pay::Amount(e) => round(self.money(e)?, g.rounding),
+                Pay::Rest => (grant - so_far).max(Decimal::ZERO),
+            };
+            so_far = so_far.checked_add(amount).ok_or_else(|| overflow(t.span))?;
+            let reached = match self.eval(&t.milestone)? {
+                Value::Bool(b) => b,
+                Value::Absent => false,
+                _ => true,
+            };
+            let paid = match &t.paid {
+                Some(p) => self.truth(p)?,
+                None => false,
+            };
+            let status = if paid {
+                TrancheStatus::Paid
+            } else if stopped {
+                TrancheStatus::Cancelled
+            } else if reached {
+                TrancheStatus::Payable
+            } else {
+                TrancheStatus::Waiting
+            };
+            let bucket = match status {
+                TrancheStatus::Paid => &mut sched.paid,
+                TrancheStatus::Payable => &mut sched.payable,
+                TrancheStatus::Waiting => &mut sched.waiting,
+                TrancheStatus::Cancelled => &mut sched.cancelled,
+            };
+            *bucket = bucket.checked_add(amount).ok_or_else(|| overflow(t.span))?;
+            sched.tranches.push(TrancheResult {
+                amount,
+                milestone_reached: reached,
+                status,
+            });
+        }
+        // Without tranches, a clawback concerns the grant as paid in full.
+        let paid = if g.tranches.is_empty() {
+            grant
+        } else {
+            sched.paid
+        };
+        let mut largest = Decimal::ZERO;
+        for i in clawback_conds {
+            let Some(c) = g.clawbacks.get(i) else {
+                continue;
+            };
+            let amount = match &c.amount {
+                Some(e) => self.money(e)?.min(paid),
+                None => paid,
+            };
+            largest = largest.max(amount);
+            sched.clawed_back_by.push((i, amount));
+        }
+        if !g.tranches.is_empty() && sched.paid > grant {
+            sched.overpaid = sched.paid - grant;
+        }
+        sched.to_return = largest.max(sched.overpaid);
+        Ok(sched)
     }
 
     fn global(&mut self, g: u32, span: Span) -> R<Value> {
@@ -584,6 +788,55 @@ impl<'p> Evaluator<'p> {
                 self.call_depth -= 1;
                 r
             }
+            ExprKind::Series(sid, arg) => {
+                let at = match self.value(arg)? {
+                    Value::Date(d) => d,
+                    _ => {
+                        return Err(rt(
+                            Code::TypeMismatch,
+                            arg.span,
+                            "internal: not a date",
+                            None,
+                        ))
+                    }
+                };
+                let Some(def) = self.prog.series.get(*sid as usize) else {
+                    return Err(rt(
+                        Code::UnknownName,
+                        e.span,
+                        "internal: unknown series",
+                        None,
+                    ));
+                };
+                match def.at(at) {
+                    Some((fixing, value)) => {
+                        if self.trace {
+                            self.events.push(Event::Fixing {
+                                series: *sid,
+                                at,
+                                fixing: *fixing,
+                                value: value.clone(),
+                                span: e.span,
+                            });
+                        }
+                        Ok(value.clone())
+                    }
+                    None => {
+                        let first = def
+                            .entries
+                            .first()
+                            .map(|(f, _)| f.to_string())
+                            .unwrap_or_default();
+                        let what = def.label.clone().unwrap_or_else(|| def.name.clone());
+                        Err(rt(
+                            Code::SeriesBefore,
+                            arg.span,
+                            format!("{what} has no value on {at}: the series starts on {first}"),
+                            Some("check the date in the applicant data"),
+                        ))
+                    }
+                }
+            }
             ExprKind::Builtin(b, args) => self.builtin(*b, args, e.span),
             ExprKind::Aggregate {
                 kind,
@@ -620,6 +873,7 @@ impl<'p> Evaluator<'p> {
 
     fn builtin(&mut self, b: Builtin, args: &[Expr], span: Span) -> R<Value> {
         match b {
+            Builtin::Interest { basis } => self.interest(args, basis, span),
             Builtin::Present => match args.first() {
                 Some(a) => Ok(Value::Bool(self.eval(a)? != Value::Absent)),
                 None => Ok(Value::Bool(false)),
@@ -719,6 +973,53 @@ impl<'p> Evaluator<'p> {
                 }
             }
         }
+    }
+
+    /// principal × rate × days ÷ basis, exactly; a period that ends before it
+    /// starts has no days.
+    fn interest(&mut self, args: &[Expr], basis: u32, span: Span) -> R<Value> {
+        let mut vals = Vec::with_capacity(4);
+        for a in args {
+            vals.push(self.value(a)?);
+        }
+        let (principal, rate, from, to) = match vals.as_slice() {
+            [Value::Money(p), Value::Rate(r), Value::Date(f), Value::Date(t)] => (*p, *r, *f, *t),
+            _ => {
+                return Err(rt(
+                    Code::TypeMismatch,
+                    span,
+                    "internal: interest arguments",
+                    None,
+                ))
+            }
+        };
+        let days = (i64::from(to.days_since_epoch()) - i64::from(from.days_since_epoch())).max(0);
+        let overflow = || {
+            rt(
+                Code::Overflow,
+                span,
+                "the interest overflows for these figures",
+                None,
+            )
+        };
+        let amount = principal
+            .checked_mul(rate)
+            .and_then(|x| x.checked_mul(Decimal::from(days)))
+            .and_then(|x| x.checked_div(Decimal::from(basis)))
+            .ok_or_else(overflow)?;
+        if self.trace {
+            self.events.push(Event::Interest {
+                principal,
+                rate,
+                from,
+                to,
+                days,
+                basis,
+                amount,
+                span,
+            });
+        }
+        Ok(Value::Money(amount))
     }
 
     fn aggregate(
@@ -1045,6 +1346,8 @@ fn empty_grant(status: GrantStatus) -> GrantResult {
         clamped_to_zero: false,
         after_limits: Decimal::ZERO,
         amount: Decimal::ZERO,
+        schedule: None,
+        events: Vec::new(),
     }
 }
 

@@ -166,6 +166,28 @@ pub struct TableDef {
     pub span: Span,
 }
 
+/// Values by date; a lookup gives the value in force at a date (the last
+/// entry on or before it).
+#[derive(Debug, Clone)]
+pub struct SeriesDef {
+    pub name: String,
+    pub ty: Type,
+    pub label: Option<String>,
+    pub cite: Option<String>,
+    /// Strictly increasing dates (checked).
+    pub entries: Vec<(Date, Value)>,
+    /// The first entry's date (where range diagnostics point).
+    pub span: Span,
+}
+
+impl SeriesDef {
+    /// The entry in force at `d`, if any.
+    pub fn at(&self, d: Date) -> Option<&(Date, Value)> {
+        let n = self.entries.partition_point(|(k, _)| *k <= d);
+        n.checked_sub(1).and_then(|i| self.entries.get(i))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Requirement {
     pub cond: Expr,
@@ -212,6 +234,59 @@ pub struct Limit {
     pub expr: Expr,
     pub label: Option<String>,
     pub cite: Option<String>,
+    /// A decision that lifts this cap (经请示省政府同意，可突破资金支持上限).
+    pub unless: Option<Override>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub cond: Expr,
+    pub label: Option<String>,
+    pub cite: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Pay {
+    /// A share of the grant (`pay 50%`).
+    Share(Expr),
+    /// A stated amount (`pay approved_investment * 10%`).
+    Amount(Expr),
+    /// The grant less every tranche before (`pay rest`).
+    Rest,
+}
+
+/// One staged payment of a grant, released by a milestone.
+#[derive(Debug, Clone)]
+pub struct Tranche {
+    pub name: String,
+    pub label: Option<String>,
+    pub cite: Option<String>,
+    /// Bool, or an optional Date (reached when given).
+    pub milestone: Expr,
+    pub pay: Pay,
+    /// Whether it has already been disbursed (an input).
+    pub paid: Option<Expr>,
+    pub span: Span,
+}
+
+/// `halt when COND`: cancels every tranche not yet paid.
+#[derive(Debug, Clone)]
+pub struct Halt {
+    pub cond: Expr,
+    pub label: Option<String>,
+    pub cite: Option<String>,
+    pub span: Span,
+}
+
+/// `clawback when COND return paid|AMOUNT`: money to be returned.
+#[derive(Debug, Clone)]
+pub struct Clawback {
+    pub cond: Expr,
+    /// `None`: everything paid so far.
+    pub amount: Option<Expr>,
+    pub label: Option<String>,
+    pub cite: Option<String>,
     pub span: Span,
 }
 
@@ -245,6 +320,9 @@ pub struct GrantDef {
     pub caps: Vec<Limit>,
     pub floors: Vec<Limit>,
     pub rounding: Rounding,
+    pub tranches: Vec<Tranche>,
+    pub halts: Vec<Halt>,
+    pub clawbacks: Vec<Clawback>,
     pub span: Span,
 }
 
@@ -286,6 +364,7 @@ pub struct Program {
     pub globals: Vec<GlobalDef>,
     pub fns: Vec<FnDef>,
     pub tables: Vec<TableDef>,
+    pub series: Vec<SeriesDef>,
     pub eligibility_label: Option<String>,
     pub eligibility: Vec<Requirement>,
     pub grants: Vec<GrantDef>,
@@ -332,6 +411,10 @@ pub enum Builtin {
     Month,
     Day,
     Days,
+    /// principal × rate × actual days ÷ basis (360 or 365).
+    Interest {
+        basis: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -373,6 +456,8 @@ pub enum ExprKind {
     Record(Vec<Expr>),
     Call(u32, Vec<Expr>),
     Table(u32, Box<Expr>),
+    /// The value of a series in force at a date.
+    Series(u32, Box<Expr>),
     Builtin(Builtin, Vec<Expr>),
     /// Aggregate over a list: the element is bound to local `slot`.
     Aggregate {

@@ -2,7 +2,10 @@
 //! (text). Both are built from the evaluator's `Outcome`; amounts are decimal
 //! strings with two places (`"1000000.00"`), never JSON floats.
 
-use crate::eval::{GrantStatus, LimitResult, Outcome, RequirementResult};
+use crate::eval::{
+    Event, GrantStatus, LimitResult, Outcome, RequirementResult, Schedule, TrancheStatus,
+};
+use crate::program::GrantDef;
 use crate::program::{Program, Ref, Requirement, Rounding};
 use crate::syntax::ast::{RoundMode, RoundUnit};
 use crate::value::{money_grouped, money_string, rate_string, wan_string, Value};
@@ -103,15 +106,121 @@ fn limits_json(defs: &[crate::program::Limit], res: &[LimitResult]) -> J {
         defs.iter()
             .zip(res)
             .map(|(d, r)| {
-                json!({
+                let mut j = json!({
                     "label": d.label,
                     "cite": d.cite,
                     "limit": money_string(r.value),
                     "bound": r.bound,
-                })
+                });
+                if let Some(o) = &d.unless {
+                    j["lifted"] = J::Bool(r.lifted);
+                    j["lifted_by"] = json!({ "label": o.label, "cite": o.cite });
+                }
+                j
             })
             .collect(),
     )
+}
+
+fn tranche_status_str(s: TrancheStatus) -> &'static str {
+    match s {
+        TrancheStatus::Paid => "paid",
+        TrancheStatus::Payable => "payable",
+        TrancheStatus::Waiting => "waiting",
+        TrancheStatus::Cancelled => "cancelled",
+    }
+}
+
+fn tranche_status_zh(s: TrancheStatus) -> &'static str {
+    match s {
+        TrancheStatus::Paid => "已拨付",
+        TrancheStatus::Payable => "可拨付",
+        TrancheStatus::Waiting => "待拨付",
+        TrancheStatus::Cancelled => "停拨",
+    }
+}
+
+/// A trace event as JSON: the fixing used, or the interest computed.
+pub fn event_json(prog: &Program, e: &Event) -> J {
+    match e {
+        Event::Fixing {
+            series,
+            at,
+            fixing,
+            value,
+            ..
+        } => {
+            let def = prog.series.get(*series as usize);
+            json!({
+                "kind": "fixing",
+                "series": def.map(|d| d.name.clone()),
+                "label": def.and_then(|d| d.label.clone()),
+                "at": at.to_string(),
+                "fixing_date": fixing.to_string(),
+                "value": value_json(prog, value),
+            })
+        }
+        Event::Interest {
+            principal,
+            rate,
+            from,
+            to,
+            days,
+            basis,
+            amount,
+            ..
+        } => json!({
+            "kind": "interest",
+            "principal": money_string(*principal),
+            "rate": rate_string(*rate),
+            "from": from.to_string(),
+            "to": to.to_string(),
+            "days": days,
+            "day_count": format!("actual/{basis}"),
+            "amount": money_string(*amount),
+        }),
+    }
+}
+
+fn schedule_json(g: &GrantDef, s: &Schedule) -> J {
+    let tranches: Vec<J> = g
+        .tranches
+        .iter()
+        .zip(&s.tranches)
+        .map(|(t, r)| {
+            json!({
+                "name": t.name,
+                "label": t.label,
+                "cite": t.cite,
+                "amount": money_string(r.amount),
+                "milestone_reached": r.milestone_reached,
+                "status": tranche_status_str(r.status),
+            })
+        })
+        .collect();
+    let halts: Vec<J> = s
+        .halted_by
+        .iter()
+        .filter_map(|i| g.halts.get(*i))
+        .map(|h| json!({ "label": h.label, "cite": h.cite }))
+        .collect();
+    let clawbacks: Vec<J> = s
+        .clawed_back_by
+        .iter()
+        .filter_map(|(i, amount)| g.clawbacks.get(*i).map(|c| (c, amount)))
+        .map(|(c, amount)| json!({ "label": c.label, "cite": c.cite, "amount": money_string(*amount) }))
+        .collect();
+    json!({
+        "tranches": tranches,
+        "halted_by": halts,
+        "clawed_back_by": clawbacks,
+        "paid": money_string(s.paid),
+        "payable": money_string(s.payable),
+        "waiting": money_string(s.waiting),
+        "cancelled": money_string(s.cancelled),
+        "overpaid": money_string(s.overpaid),
+        "to_return": money_string(s.to_return),
+    })
 }
 
 fn status_str(s: GrantStatus) -> &'static str {
@@ -149,22 +258,26 @@ pub fn to_json(prog: &Program, out: &Outcome) -> J {
             .zip(&res.steps)
             .map(|(s, v)| (s.name.clone(), value_json(prog, v)))
             .collect();
-        grants.insert(
-            g.name.clone(),
-            json!({
-                "label": g.label,
-                "cite": g.cite,
-                "status": status_str(res.status),
-                "requirements": greqs,
-                "steps": steps,
-                "before_caps": money_string(res.before_limits),
-                "caps": limits_json(&g.caps, &res.caps),
-                "floors": limits_json(&g.floors, &res.floors),
-                "after_caps": money_string(res.after_limits),
-                "rounding": rounding_text(g.rounding),
-                "amount": money_string(res.amount),
-            }),
-        );
+        let mut gj = json!({
+            "label": g.label,
+            "cite": g.cite,
+            "status": status_str(res.status),
+            "requirements": greqs,
+        "steps": steps,
+        "before_caps": money_string(res.before_limits),
+            "caps": limits_json(&g.caps, &res.caps),
+            "floors": limits_json(&g.floors, &res.floors),
+            "after_caps": money_string(res.after_limits),
+            "rounding": rounding_text(g.rounding),
+            "amount": money_string(res.amount),
+        });
+        if let Some(sched) = &res.schedule {
+            gj["schedule"] = schedule_json(g, sched);
+        }
+        if !res.events.is_empty() {
+            gj["lookups"] = J::Array(res.events.iter().map(|e| event_json(prog, e)).collect());
+        }
+        grants.insert(g.name.clone(), gj);
     }
     json!({
         "policy": prog.meta.name,
@@ -190,18 +303,23 @@ pub fn to_text(prog: &Program, out: &Outcome) -> String {
         s.push_str(&format!("{src}\n"));
     }
     s.push('\n');
-    if out.eligible {
-        s.push_str("结论：符合支持条件。\n");
-    } else {
+    let any_granted = out.grants.iter().any(|g| g.status == GrantStatus::Granted);
+    if !out.eligible {
         s.push_str("结论：不符合支持条件。\n");
+    } else if !any_granted {
+        s.push_str("结论：不符合所申报补助的条件。\n");
+    } else {
+        s.push_str("结论：符合支持条件。\n");
     }
-    let label = prog
-        .eligibility_label
-        .clone()
-        .unwrap_or_else(|| "支持条件".into());
-    s.push_str(&format!("\n{label}\n"));
-    for (r, res) in prog.eligibility.iter().zip(&out.requirements) {
-        s.push_str(&requirement_line(prog, r, res));
+    if !prog.eligibility.is_empty() {
+        let label = prog
+            .eligibility_label
+            .clone()
+            .unwrap_or_else(|| "支持条件".into());
+        s.push_str(&format!("\n{label}\n"));
+        for (r, res) in prog.eligibility.iter().zip(&out.requirements) {
+            s.push_str(&requirement_line(prog, r, res));
+        }
     }
     for (g, res) in prog.grants.iter().zip(&out.grants) {
         let name = g.label.clone().unwrap_or_else(|| g.name.clone());
@@ -217,50 +335,7 @@ pub fn to_text(prog: &Program, out: &Outcome) -> String {
         match res.status {
             GrantStatus::NotApplicable => s.push_str("  不适用于本申报。\n"),
             GrantStatus::Ineligible => s.push_str("  不符合条件，补助 0.00 元。\n"),
-            GrantStatus::Granted => {
-                for (st, v) in g.steps.iter().zip(&res.steps) {
-                    let l = st.label.clone().unwrap_or_else(|| st.name.clone());
-                    s.push_str(&format!("  {l}：{}\n", format_value(prog, v)));
-                }
-                s.push_str(&format!(
-                    "  测算金额：{}元\n",
-                    money_grouped(res.before_limits)
-                ));
-                for (c, cr) in g.caps.iter().zip(&res.caps) {
-                    let l = c.label.clone().unwrap_or_else(|| "上限".into());
-                    let mark = if cr.bound {
-                        "，按此上限核定"
-                    } else {
-                        "，未超过"
-                    };
-                    s.push_str(&format!("  {l}：{}元{mark}\n", money_grouped(cr.value)));
-                }
-                for (c, cr) in g.floors.iter().zip(&res.floors) {
-                    let l = c.label.clone().unwrap_or_else(|| "下限".into());
-                    let mark = if cr.bound {
-                        "，按此下限核定"
-                    } else {
-                        ""
-                    };
-                    s.push_str(&format!("  {l}：{}元{mark}\n", money_grouped(cr.value)));
-                }
-                if res.after_limits != res.amount {
-                    s.push_str(&format!(
-                        "  {}：{}元 → {}元\n",
-                        rounding_words(g.rounding),
-                        money_grouped(res.after_limits),
-                        money_grouped(res.amount)
-                    ));
-                }
-                if res.clamped_to_zero {
-                    s.push_str("  测算金额为负，按 0 元计。\n");
-                }
-                s.push_str(&format!(
-                    "  补助金额：{} 元（{}）\n",
-                    money_grouped(res.amount),
-                    wan_string(res.amount)
-                ));
-            }
+            GrantStatus::Granted => grant_text(prog, g, res, &mut s),
         }
     }
     s.push_str(&format!(
@@ -269,6 +344,151 @@ pub fn to_text(prog: &Program, out: &Outcome) -> String {
         wan_string(out.total)
     ));
     s
+}
+
+fn grant_text(prog: &Program, g: &GrantDef, res: &crate::eval::GrantResult, s: &mut String) {
+    for (st, v) in g.steps.iter().zip(&res.steps) {
+        let l = st.label.clone().unwrap_or_else(|| st.name.clone());
+        s.push_str(&format!("  {l}：{}\n", format_value(prog, v)));
+    }
+    for e in &res.events {
+        s.push_str(&format!("  {}\n", event_text(prog, e)));
+    }
+    s.push_str(&format!(
+        "  测算金额：{}元\n",
+        money_display(res.before_limits)
+    ));
+    for (c, cr) in g.caps.iter().zip(&res.caps) {
+        let l = c.label.clone().unwrap_or_else(|| "上限".into());
+        let mark = if cr.lifted {
+            let why = c
+                .unless
+                .as_ref()
+                .and_then(|o| o.label.clone())
+                .unwrap_or_default();
+            format!("，已突破（{why}）")
+        } else if cr.bound {
+            "，按此上限核定".to_string()
+        } else {
+            "，未超过".to_string()
+        };
+        s.push_str(&format!("  {l}：{}元{mark}\n", money_grouped(cr.value)));
+    }
+    for (c, cr) in g.floors.iter().zip(&res.floors) {
+        let l = c.label.clone().unwrap_or_else(|| "下限".into());
+        let mark = if cr.bound {
+            "，按此下限核定"
+        } else {
+            ""
+        };
+        s.push_str(&format!("  {l}：{}元{mark}\n", money_grouped(cr.value)));
+    }
+    if res.clamped_to_zero {
+        s.push_str("  测算金额为负，按 0 元计。\n");
+    }
+    if res.after_limits != res.amount {
+        s.push_str(&format!(
+            "  {}：{}元 → {}元\n",
+            rounding_words(g.rounding),
+            money_display(res.after_limits),
+            money_grouped(res.amount)
+        ));
+    }
+    s.push_str(&format!(
+        "  补助金额：{} 元（{}）\n",
+        money_grouped(res.amount),
+        wan_string(res.amount)
+    ));
+    if let Some(sched) = &res.schedule {
+        s.push_str(&schedule_text(g, sched));
+    }
+}
+
+/// An intermediate amount for people: exact up to four decimals, then cut
+/// with an ellipsis (a repeating decimal from a division has no exact form).
+pub fn money_display(d: rust_decimal::Decimal) -> String {
+    if d.normalize().scale() <= 4 {
+        return money_grouped(d);
+    }
+    let cut = d.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::ToZero);
+    format!("{}…", money_grouped(cut))
+}
+
+/// A fixing or interest computation in words.
+pub fn event_text(prog: &Program, e: &Event) -> String {
+    match e {
+        Event::Fixing {
+            series,
+            at,
+            fixing,
+            value,
+            ..
+        } => {
+            let name = prog
+                .series
+                .get(*series as usize)
+                .map(|d| d.label.clone().unwrap_or_else(|| d.name.clone()))
+                .unwrap_or_default();
+            format!(
+                "{at} 适用{name} {}（{fixing} 发布）",
+                format_value(prog, value)
+            )
+        }
+        Event::Interest {
+            principal,
+            rate,
+            from,
+            to,
+            days,
+            basis,
+            amount,
+            ..
+        } => format!(
+            "利息：{}元 × {} × {days}天 ÷ {basis}（{from} 至 {to}）= {}元",
+            money_grouped(*principal),
+            rate_string(*rate),
+            money_display(*amount)
+        ),
+    }
+}
+
+fn schedule_text(g: &GrantDef, s: &Schedule) -> String {
+    let mut out = String::new();
+    for (t, r) in g.tranches.iter().zip(&s.tranches) {
+        let l = t.label.clone().unwrap_or_else(|| t.name.clone());
+        out.push_str(&format!(
+            "  · {l}：{}元，{}\n",
+            money_grouped(r.amount),
+            tranche_status_zh(r.status)
+        ));
+    }
+    for i in &s.halted_by {
+        if let Some(h) = g.halts.get(*i) {
+            let l = h.label.clone().unwrap_or_default();
+            out.push_str(&format!("  停拨：{l}\n"));
+        }
+    }
+    for (i, amount) in &s.clawed_back_by {
+        if let Some(c) = g.clawbacks.get(*i) {
+            let l = c.label.clone().unwrap_or_default();
+            out.push_str(&format!("  收回：{l}，{}元\n", money_grouped(*amount)));
+        }
+    }
+    if !s.overpaid.is_zero() {
+        out.push_str(&format!(
+            "  已拨付超出核定补助：{}元\n",
+            money_grouped(s.overpaid)
+        ));
+    }
+    out.push_str(&format!(
+        "  已拨付 {}元，可拨付 {}元，待拨付 {}元，停拨 {}元，应退回 {}元\n",
+        money_grouped(s.paid),
+        money_grouped(s.payable),
+        money_grouped(s.waiting),
+        money_grouped(s.cancelled),
+        money_grouped(s.to_return)
+    ));
+    out
 }
 
 /// The rounding rule in words, as the summary and reports say it.

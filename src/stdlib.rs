@@ -6,6 +6,8 @@
 pub const MODULES: &[(&str, &str)] = &[
     ("std::liaoning", include_str!("../stdlib/liaoning.pol")),
     ("std::project", include_str!("../stdlib/project.pol")),
+    ("std::lpr", include_str!("../stdlib/lpr.pol")),
+    ("std::loan", include_str!("../stdlib/loan.pol")),
 ];
 
 pub fn module(path: &str) -> Option<&'static str> {

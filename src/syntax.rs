@@ -62,7 +62,8 @@ fn too_deep(text: &str) -> Option<usize> {
 
 /// Words that start a top-level declaration: where parsing resumes after an error.
 pub(crate) const RESUME_KEYWORDS: &[&str] = &[
-    "policy", "use", "enum", "record", "input", "let", "fn", "table", "eligible", "grant", "case",
+    "policy", "use", "enum", "record", "input", "let", "fn", "table", "series", "eligible",
+    "grant", "case",
 ];
 
 /// At most this many syntax errors are reported per file.

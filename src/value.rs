@@ -252,9 +252,17 @@ pub fn money_grouped(d: Decimal) -> String {
 }
 
 /// Format a rate as a percentage without trailing zeros (0.05 → `5%`).
+/// Whole percentages print bare (`5%`), others with at least two decimals,
+/// as rates are published (`3.10%`, `0.05%`).
 pub fn rate_string(d: Decimal) -> String {
     match d.checked_mul(Decimal::ONE_HUNDRED) {
-        Some(p) => format!("{}%", p.normalize()),
+        Some(p) => {
+            let mut p = p.normalize();
+            if p.scale() > 0 && p.scale() < 2 {
+                p.rescale(2);
+            }
+            format!("{p}%")
+        }
         None => format!("{d}"),
     }
 }
@@ -331,6 +339,9 @@ mod tests {
         assert_eq!(wan_string(Decimal::new(12350, 0)), "1.24万元");
         assert_eq!(wan_string(Decimal::from(8_000_000)), "800.00万元");
         assert_eq!(rate_string(Decimal::new(5, 2)), "5%");
+        assert_eq!(rate_string(Decimal::new(31, 3)), "3.10%");
+        assert_eq!(rate_string(Decimal::new(335, 4)), "3.35%");
+        assert_eq!(rate_string(Decimal::new(5, 5)), "0.005%");
         assert_eq!(money_grouped(Decimal::new(499999999, 2)), "4,999,999.99");
         assert_eq!(money_grouped(Decimal::new(-1234567, 0)), "-1,234,567.00");
         assert_eq!(money_grouped(Decimal::new(5, 1)), "0.50");

@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 const BUILTINS: &[&str] = &[
     "min", "max", "abs", "present", "year", "month", "day", "days", "sum", "count", "any", "all",
+    "interest",
 ];
 
 fn mk(kind: ExprKind, ty: Type, span: Span) -> Expr {
@@ -498,6 +499,19 @@ impl Checker<'_> {
                 let ty = self.ensure_global(g);
                 mk(ExprKind::Global(g), ty, span)
             }
+            Item::Series(_) => {
+                self.error(
+                    Diagnostic::error(
+                        Code::TypeMismatch,
+                        format!("`{name}` is a series of dated values, not a value"),
+                    )
+                    .primary(span, "which date?")
+                    .help(format!(
+                        "look up the value in force at a date: `{name}(loan.disbursed_on)`"
+                    )),
+                );
+                error_expr(span)
+            }
             Item::Fn(_) | Item::Table(_) => {
                 self.error(
                     Diagnostic::error(
@@ -858,6 +872,46 @@ impl Checker<'_> {
                     .collect();
                 mk(ExprKind::Call(f, args), def.ret.clone(), span)
             }
+            Some(Item::Series(sid)) => {
+                let Some(def) = self.prog.series.get(sid as usize).cloned() else {
+                    return error_expr(span);
+                };
+                let arg = match args {
+                    [a] if a.name.as_ref().is_none_or(|n| n.name == "at") => a,
+                    _ => {
+                        self.check_args_loosely(args);
+                        self.arg_count(&name, 1, args.len(), span);
+                        if let Some(d) = self.diags.last_mut() {
+                            d.help = Some(format!("a series takes the date to look up: `{name}(date)` or `{name}(at: date)`"));
+                        }
+                        return error_expr(span);
+                    }
+                };
+                let e = self.expr(&arg.value, Some(&Type::Date));
+                self.expect_type(&e, &Type::Date, "the date to look up");
+                if let Some(Value::Date(d)) = crate::eval::constant(&self.prog, &e) {
+                    if def.at(d).is_none() {
+                        let first = def
+                            .entries
+                            .first()
+                            .map(|(f, _)| f.to_string())
+                            .unwrap_or_default();
+                        let what = def.label.clone().unwrap_or_else(|| def.name.clone());
+                        self.error(
+                            Diagnostic::error(
+                                Code::SeriesBefore,
+                                format!("{what} has no value on {d}"),
+                            )
+                            .primary(e.span, format!("before the first value ({first})"))
+                            .secondary(def.span, "the first value of the series")
+                            .help(format!(
+                                "the series starts on {first}: use a date on or after it"
+                            )),
+                        );
+                    }
+                }
+                mk(ExprKind::Series(sid, Box::new(e)), def.ty.clone(), span)
+            }
             Some(Item::Table(t)) => {
                 self.add_dep(Node::Table(t), span);
                 let Some(def) = self.prog.tables.get(t as usize).cloned() else {
@@ -916,6 +970,76 @@ impl Checker<'_> {
         }
     }
 
+    /// `interest(principal, rate, from, to, basis: 360)`: exact simple interest
+    /// over the actual days, with the day-count basis a visible constant.
+    fn interest(&mut self, args: &[ast::Arg], span: Span) -> Expr {
+        const PARAMS: [&str; 5] = ["principal", "rate", "from", "to", "basis"];
+        let mut slots: Vec<Option<&ast::Arg>> = vec![None; 5];
+        for (i, a) in args.iter().enumerate() {
+            let idx = match &a.name {
+                Some(n) => match PARAMS.iter().position(|p| *p == n.name) {
+                    Some(k) => k,
+                    None => {
+                        self.error(
+                            Diagnostic::error(
+                                Code::ArgCount,
+                                format!("`interest` has no parameter `{}`", n.name),
+                            )
+                            .primary(n.span, "unknown parameter")
+                            .help("interest(principal, rate, from, to, basis: 360)"),
+                        );
+                        return error_expr(span);
+                    }
+                },
+                None => i,
+            };
+            match slots.get_mut(idx) {
+                Some(slot) => *slot = Some(a),
+                None => {
+                    self.check_args_loosely(args);
+                    self.arg_count("interest", 4, args.len(), span);
+                    return error_expr(span);
+                }
+            }
+        }
+        if slots.iter().take(4).any(|s| s.is_none()) {
+            self.check_args_loosely(args);
+            self.error(
+                Diagnostic::error(Code::ArgCount, "`interest` needs a principal, a rate and a period")
+                    .primary(span, "missing arguments")
+                    .help("interest(loan.amount, 2%, loan.disbursed_on, loan.repaid_on), with `basis: 365` for actual/365"),
+            );
+            return error_expr(span);
+        }
+        let types = [Type::Money, Type::Rate, Type::Date, Type::Date];
+        let mut checked = Vec::new();
+        for (slot, ty) in slots.iter().zip(types.iter()) {
+            if let Some(a) = slot {
+                let e = self.expr(&a.value, Some(ty));
+                self.expect_type(&e, ty, "this argument of `interest`");
+                checked.push(e);
+            }
+        }
+        let mut basis = 360u32;
+        if let Some(Some(a)) = slots.get(4) {
+            let e = self.expr(&a.value, Some(&Type::Int));
+            match crate::eval::constant(&self.prog, &e) {
+                Some(Value::Int(360)) => basis = 360,
+                Some(Value::Int(365)) => basis = 365,
+                _ => self.error(
+                    Diagnostic::error(Code::TypeMismatch, "the day-count basis is 360 or 365")
+                        .primary(e.span, "not 360 or 365")
+                        .help("`basis: 360` (actual/360, the default: 日利率 = 年利率 ÷ 360) or `basis: 365`"),
+                ),
+            }
+        }
+        mk(
+            ExprKind::Builtin(Builtin::Interest { basis }, checked),
+            Type::Money,
+            span,
+        )
+    }
+
     /// Check arguments of a call that is already wrong, so errors inside them
     /// are still reported and the names they use count as used.
     fn check_args_loosely(&mut self, args: &[ast::Arg]) {
@@ -967,6 +1091,9 @@ impl Checker<'_> {
                 }
             };
             return self.aggregate(name, list, slot, None, None, elem, span);
+        }
+        if name == "interest" {
+            return self.interest(args, span);
         }
         let checked: Vec<Expr> = args.iter().map(|a| self.expr(&a.value, hint)).collect();
         let one = |c: &mut Self, want: usize| -> bool {

@@ -166,6 +166,24 @@ block giving its title, source document and effective period.";
     BadEffective = "E0604", "effective period ends before it starts",
 "`effective FROM .. TO` needs FROM ≤ TO.";
 
+    TranchesOver = "E0605", "tranches pay more than the grant",
+"The shares of a grant's tranches add up to more than 100%, or a tranche follows
+`pay rest` (the rest is already everything that is left). Check the shares
+against the text: \"分两期拨付 ... 50% ... 50%\" is `pay 50%` then `pay rest`.";
+
+    NoMilestone = "E0606", "halt or clawback names no milestone",
+"A `halt` or `clawback` must say which event triggers it, with a condition on
+the applicant's data: `clawback when not accepted return paid \"未通过验收，全额返还\"`.
+A condition that reads no input would trigger for everyone or no one.";
+
+    SeriesBefore = "E0607", "no value of the series at that date",
+"A series (such as the LPR) has no value before its first entry: the LPR series
+starts on 2019-08-20. Check the date, or add the earlier values to the series.";
+
+    SeriesOrder = "E0608", "series dates out of order",
+"A series lists its values by strictly increasing date, one value per date, so
+that the value in force at any date is unambiguous.";
+
     CaseInput = "E0701", "test case input does not fit the inputs",
 "A `case` gives a value for a name that is not an input, gives one input twice,
 gives a value that is not a constant, or leaves out an input that has no
@@ -218,6 +236,11 @@ changes nothing. Check the figures against the policy text.";
     MissingCite = "W0004", "rule without citation",
 "A requirement or grant has no `@\"article\"` citation. Reports cite the article
 behind each step; without one, the applicant cannot check it against the text.";
+
+    TrancheExceeds = "W0006", "tranches can exceed the grant",
+"Fixed-amount tranches add up to more than the grant's cap, or shares add up to
+less than 100% with no `pay rest`, so the tranches and the grant disagree for
+some applicants. Check the figures against the text.";
 
     ThresholdUnit = "W0005", "threshold looks off by a unit",
 "A threshold under 100 元 is compared with an amount: `50元` where `50万元` was

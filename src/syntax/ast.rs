@@ -47,6 +47,7 @@ pub struct File {
     pub lets: Vec<LetDecl>,
     pub fns: Vec<FnDecl>,
     pub tables: Vec<TableDecl>,
+    pub series: Vec<SeriesDecl>,
     pub eligible: Vec<EligibleBlock>,
     pub grants: Vec<GrantDecl>,
     pub cases: Vec<CaseDecl>,
@@ -154,6 +155,17 @@ pub struct TableDecl {
     pub span: Span,
 }
 
+/// `series one_year: Rate "label" { 2019-08-20 => 4.25% ... }`: values by date.
+#[derive(Debug, Clone)]
+pub struct SeriesDecl {
+    pub name: Ident,
+    pub ty: TypeExpr,
+    pub label: Option<Text>,
+    pub cite: Option<Text>,
+    pub entries: Vec<(Date, Span, Expr)>,
+    pub span: Span,
+}
+
 #[derive(Debug, Clone)]
 pub struct EligibleBlock {
     pub label: Option<Text>,
@@ -203,6 +215,23 @@ pub enum GrantStmt {
         limit: Expr,
         label: Option<Text>,
         cite: Option<Text>,
+        /// `unless OVERRIDE "label"`: the cap does not apply when true.
+        unless: Option<Unless>,
+        span: Span,
+    },
+    Tranche(TrancheDecl),
+    Halt {
+        cond: Option<Expr>,
+        label: Option<Text>,
+        cite: Option<Text>,
+        span: Span,
+    },
+    Clawback {
+        cond: Option<Expr>,
+        /// `None`: everything paid so far (`return paid`, or nothing said).
+        amount: Option<Expr>,
+        label: Option<Text>,
+        cite: Option<Text>,
         span: Span,
     },
     Floor {
@@ -216,6 +245,32 @@ pub enum GrantStmt {
         mode: RoundMode,
         span: Span,
     },
+}
+
+#[derive(Debug, Clone)]
+pub struct Unless {
+    pub cond: Expr,
+    pub label: Option<Text>,
+    pub cite: Option<Text>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Pay {
+    /// `pay rest`: the grant less the tranches before.
+    Rest,
+    /// `pay 50%` (a Rate: share of the grant) or `pay 100万元` (Money).
+    Expr(Expr),
+}
+
+#[derive(Debug, Clone)]
+pub struct TrancheDecl {
+    pub name: Ident,
+    pub label: Option<Text>,
+    pub cite: Option<Text>,
+    pub milestone: Expr,
+    pub pay: Pay,
+    pub paid: Option<Expr>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]

@@ -113,6 +113,7 @@ impl<'d> Builder<'d> {
             Rule::let_decl => out.lets.push(self.let_decl(p)),
             Rule::fn_decl => out.fns.push(self.fn_decl(p)),
             Rule::table_decl => out.tables.push(self.table_decl(p)),
+            Rule::series_decl => out.series.push(self.series_decl(p)),
             Rule::eligible_block => out.eligible.push(self.eligible(p)),
             Rule::grant_decl => out.grants.push(self.grant(p)),
             Rule::case_decl => out.cases.push(self.case(p)),
@@ -476,6 +477,67 @@ impl<'d> Builder<'d> {
         (value.unwrap_or_else(|| error_expr(span)), label, cite, span)
     }
 
+    /// `keyword (when expr)? meta?` where the expression may be absent.
+    fn valued_opt(&mut self, p: P) -> (Option<Expr>, Option<Text>, Option<Text>, Span) {
+        let span = self.span(&p);
+        let mut value = None;
+        let mut label = None;
+        let mut cite = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::expr => value = Some(self.expr(c)),
+                Rule::label => label = Some(self.text(c)),
+                Rule::cite => cite = Some(self.text(c)),
+                _ => {}
+            }
+        }
+        (value, label, cite, span)
+    }
+
+    fn series_decl(&mut self, p: P) -> SeriesDecl {
+        let span = self.span(&p);
+        let mut name = None;
+        let mut ty = None;
+        let mut label = None;
+        let mut cite = None;
+        let mut entries = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::ident => name = Some(self.ident(c)),
+                Rule::type_expr => ty = Some(self.type_expr(c)),
+                Rule::label => label = Some(self.text(c)),
+                Rule::cite => cite = Some(self.text(c)),
+                Rule::series_entry => {
+                    let mut date = None;
+                    let mut dspan = span;
+                    let mut value = None;
+                    for x in c.into_inner() {
+                        match x.as_rule() {
+                            Rule::date_lit => {
+                                dspan = self.span(&x);
+                                date = self.date(x);
+                            }
+                            Rule::expr => value = Some(self.expr(x)),
+                            _ => {}
+                        }
+                    }
+                    if let (Some(d), Some(v)) = (date, value) {
+                        entries.push((d, dspan, v));
+                    }
+                }
+                _ => {}
+            }
+        }
+        SeriesDecl {
+            name: name.unwrap_or_else(|| missing_ident(span)),
+            ty: ty.unwrap_or_else(|| missing_type(span)),
+            label,
+            cite,
+            entries,
+            span,
+        }
+    }
+
     fn grant(&mut self, p: P) -> GrantDecl {
         let span = self.span(&p);
         let mut name = None;
@@ -508,9 +570,93 @@ impl<'d> Builder<'d> {
                     });
                 }
                 Rule::cap_stmt => {
+                    let unless = c
+                        .clone()
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::cap_unless)
+                        .map(|u| {
+                            let (cond, label, cite, _) = self.valued(u);
+                            Unless { cond, label, cite }
+                        });
                     let (limit, label, cite, span) = self.valued(c);
                     body.push(GrantStmt::Cap {
                         limit,
+                        label,
+                        cite,
+                        unless,
+                        span,
+                    });
+                }
+                Rule::tranche_stmt => {
+                    let span = self.span(&c);
+                    let mut name = None;
+                    let mut label = None;
+                    let mut cite = None;
+                    let mut exprs = Vec::new();
+                    let mut rest = false;
+                    let mut paid = None;
+                    for x in c.into_inner() {
+                        match x.as_rule() {
+                            Rule::ident => name = Some(self.ident(x)),
+                            Rule::label => label = Some(self.text(x)),
+                            Rule::cite => cite = Some(self.text(x)),
+                            Rule::expr => exprs.push(self.expr(x)),
+                            Rule::pay_rest => rest = true,
+                            Rule::tranche_paid => {
+                                paid = x
+                                    .into_inner()
+                                    .find(|e| e.as_rule() == Rule::expr)
+                                    .map(|e| self.expr(e))
+                            }
+                            _ => {}
+                        }
+                    }
+                    let mut exprs = exprs.into_iter();
+                    let milestone = exprs.next().unwrap_or_else(|| error_expr(span));
+                    let pay = if rest {
+                        Pay::Rest
+                    } else {
+                        Pay::Expr(exprs.next().unwrap_or_else(|| error_expr(span)))
+                    };
+                    body.push(GrantStmt::Tranche(TrancheDecl {
+                        name: name.unwrap_or_else(|| missing_ident(span)),
+                        label,
+                        cite,
+                        milestone,
+                        pay,
+                        paid,
+                        span,
+                    }));
+                }
+                Rule::halt_stmt => {
+                    let (cond, label, cite, span) = self.valued_opt(c);
+                    body.push(GrantStmt::Halt {
+                        cond,
+                        label,
+                        cite,
+                        span,
+                    });
+                }
+                Rule::clawback_stmt => {
+                    let span = self.span(&c);
+                    let mut cond = None;
+                    let mut amount = None;
+                    let mut label = None;
+                    let mut cite = None;
+                    let mut after_return = false;
+                    for x in c.into_inner() {
+                        match x.as_rule() {
+                            Rule::kw_return => after_return = true,
+                            Rule::expr if after_return => amount = Some(self.expr(x)),
+                            Rule::expr => cond = Some(self.expr(x)),
+                            Rule::label => label = Some(self.text(x)),
+                            Rule::cite => cite = Some(self.text(x)),
+                            _ => {}
+                        }
+                    }
+                    body.push(GrantStmt::Clawback {
+                        cond,
+                        amount,
                         label,
                         cite,
                         span,

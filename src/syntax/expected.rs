@@ -76,6 +76,17 @@ fn describe(rule: Rule) -> Option<&'static str> {
         round_unit => "a rounding unit (分, 角, 元, 百元, 千元, 万元, none)",
         round_mode => "a rounding mode (half_up, half_even, down, up)",
         literal | primary => "an expression",
+        series_decl | kw_series => "`series`",
+        series_entry => "a dated value `2026-01-20 => 3.00%`",
+        tranche_stmt | kw_tranche => "`tranche`",
+        kw_on => "`on` and the milestone",
+        kw_pay => "`pay` and the amount (a share such as 50%, an amount, or `rest`)",
+        pay_rest | kw_rest => "`rest`",
+        tranche_paid | kw_paid | return_paid => "`paid`",
+        halt_stmt | kw_halt => "`halt`",
+        clawback_stmt | kw_clawback => "`clawback`",
+        kw_return => "`return`",
+        cap_unless | kw_unless => "`unless`",
         grant_stmt => "a grant statement (amount, cap, floor, round, let, require, when)",
         keyword | WHITESPACE | COMMENT | call_args | meta => return None,
     })
@@ -238,6 +249,9 @@ const GRANT_STATEMENTS: &[&str] = &[
     "`round`",
     "`when`",
     "`amount = ...`",
+    "`tranche`",
+    "`halt`",
+    "`clawback`",
 ];
 
 /// Shorten pest's list of alternatives: a run of grant statements becomes one
@@ -268,7 +282,7 @@ fn condense(words: Vec<&'static str>) -> Vec<&'static str> {
         out.insert(0, "the rest of the expression");
     }
     if grant_stmts >= 3 {
-        out.push("another grant statement (let, require, amount, cap, floor, round, when) or `}`");
+        out.push("another grant statement (let, require, amount, cap, floor, round, when, tranche, halt, clawback) or `}`");
     }
     out
 }
