@@ -112,9 +112,12 @@ fn limits_json(defs: &[crate::program::Limit], res: &[LimitResult]) -> J {
                     "limit": money_string(r.value),
                     "bound": r.bound,
                 });
-                if let Some(o) = &d.unless {
-                    j["lifted"] = J::Bool(r.lifted);
-                    j["lifted_by"] = json!({ "label": o.label, "cite": o.cite });
+                if let (Some(o), Some(obj)) = (&d.unless, j.as_object_mut()) {
+                    obj.insert("lifted".into(), J::Bool(r.lifted));
+                    obj.insert(
+                        "lifted_by".into(),
+                        json!({ "label": o.label, "cite": o.cite }),
+                    );
                 }
                 j
             })
@@ -271,11 +274,16 @@ pub fn to_json(prog: &Program, out: &Outcome) -> J {
             "rounding": rounding_text(g.rounding),
             "amount": money_string(res.amount),
         });
-        if let Some(sched) = &res.schedule {
-            gj["schedule"] = schedule_json(g, sched);
-        }
-        if !res.events.is_empty() {
-            gj["lookups"] = J::Array(res.events.iter().map(|e| event_json(prog, e)).collect());
+        if let Some(obj) = gj.as_object_mut() {
+            if let Some(sched) = &res.schedule {
+                obj.insert("schedule".into(), schedule_json(g, sched));
+            }
+            if !res.events.is_empty() {
+                obj.insert(
+                    "lookups".into(),
+                    J::Array(res.events.iter().map(|e| event_json(prog, e)).collect()),
+                );
+            }
         }
         grants.insert(g.name.clone(), gj);
     }
