@@ -1213,6 +1213,80 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// `grant.tranche: amount`, `grant.tranche.status: "paid"`, `grant.to_return: amount`.
+    fn schedule_expectation(&mut self, key: &ast::Ident, value: &ast::Expr) -> Option<Expectation> {
+        let parts: Vec<&str> = key.name.split('.').collect();
+        let bad = |c: &mut Self, msg: String, help: String| {
+            c.error(
+                Diagnostic::error(Code::CaseExpect, msg)
+                    .primary(key.span, "unknown expectation")
+                    .help(help),
+            );
+            None
+        };
+        let gname = parts.first().copied().unwrap_or("");
+        let Some(g) = self.prog.grant_index(gname) else {
+            return bad(
+                self,
+                format!("`{gname}` is not a grant"),
+                "write `grant.tranche: amount` or `grant.to_return: amount`".into(),
+            );
+        };
+        let grant = self.prog.grants.get(g).cloned()?;
+        let money = |c: &mut Self| -> Option<rust_decimal::Decimal> {
+            let e = c.expr(value, Some(&Type::Money));
+            c.expect_money(&e, "an expected amount");
+            match crate::eval::constant(&c.prog, &e) {
+                Some(crate::value::Value::Money(m)) => Some(m),
+                _ => None,
+            }
+        };
+        match parts.as_slice() {
+            [_, field] if ScheduleField::parse(field).is_some() => {
+                let f = ScheduleField::parse(field)?;
+                money(self).map(|m| Expectation::ScheduleTotal(g as u32, f, m))
+            }
+            [_, t] | [_, t, "status"] => {
+                let Some(ti) = grant.tranches.iter().position(|x| x.name == *t) else {
+                    let names: Vec<&str> = grant.tranches.iter().map(|x| x.name.as_str()).collect();
+                    let help = match suggest(t, names.iter().copied()) {
+                        Some(s) => format!("did you mean `{gname}.{s}`?"),
+                        None => format!(
+                            "`{gname}` has the tranches {} and the totals paid, payable, waiting, cancelled, to_return",
+                            names.join(", ")
+                        ),
+                    };
+                    return bad(self, format!("`{gname}` has no tranche `{t}`"), help);
+                };
+                if parts.len() == 3 {
+                    let e = self.expr(value, Some(&Type::Text));
+                    self.expect_type(&e, &Type::Text, "a tranche status");
+                    match crate::eval::constant(&self.prog, &e) {
+                        Some(crate::value::Value::Text(s))
+                            if matches!(&*s, "paid" | "payable" | "waiting" | "cancelled") =>
+                        {
+                            Some(Expectation::TrancheStatus(g as u32, ti as u32, s.to_string()))
+                        }
+                        _ => {
+                            self.error(
+                                Diagnostic::error(Code::CaseExpect, "a tranche status is \"paid\", \"payable\", \"waiting\" or \"cancelled\"")
+                                    .primary(value.span, "not a status"),
+                            );
+                            None
+                        }
+                    }
+                } else {
+                    money(self).map(|m| Expectation::TrancheAmount(g as u32, ti as u32, m))
+                }
+            }
+            _ => bad(
+                self,
+                format!("`{}` is not a result", key.name),
+                "write `grant.tranche`, `grant.tranche.status` or `grant.paid|payable|waiting|cancelled|to_return`".into(),
+            ),
+        }
+    }
+
     fn tranche(&mut self, t: &ast::TrancheDecl) -> Tranche {
         let milestone = self.expr(&t.milestone, Some(&Type::Bool));
         match &milestone.ty {
@@ -1389,6 +1463,7 @@ impl<'a> Checker<'a> {
                         _ => None,
                     }
                 }
+                dotted if dotted.contains('.') => self.schedule_expectation(name, value),
                 other => {
                     let grant = if other == "total" {
                         None

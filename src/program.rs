@@ -342,6 +342,44 @@ pub enum Expectation {
     Failed(Vec<String>),
     Total(rust_decimal::Decimal),
     Grant(u32, rust_decimal::Decimal),
+    /// `grant.tranche: amount`
+    TrancheAmount(u32, u32, rust_decimal::Decimal),
+    /// `grant.tranche.status: "paid"` (paid, payable, waiting, cancelled)
+    TrancheStatus(u32, u32, String),
+    /// `grant.paid` / `payable` / `waiting` / `cancelled` / `to_return`
+    ScheduleTotal(u32, ScheduleField, rust_decimal::Decimal),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScheduleField {
+    Paid,
+    Payable,
+    Waiting,
+    Cancelled,
+    ToReturn,
+}
+
+impl ScheduleField {
+    pub fn parse(s: &str) -> Option<ScheduleField> {
+        Some(match s {
+            "paid" => ScheduleField::Paid,
+            "payable" => ScheduleField::Payable,
+            "waiting" => ScheduleField::Waiting,
+            "cancelled" => ScheduleField::Cancelled,
+            "to_return" => ScheduleField::ToReturn,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScheduleField::Paid => "paid",
+            ScheduleField::Payable => "payable",
+            ScheduleField::Waiting => "waiting",
+            ScheduleField::Cancelled => "cancelled",
+            ScheduleField::ToReturn => "to_return",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -2,7 +2,7 @@
 //! inputs and compare every expectation, reporting expected vs actual.
 
 use crate::eval::{evaluate, Outcome};
-use crate::program::{Expectation, Program};
+use crate::program::{Expectation, Program, ScheduleField};
 use crate::value::{money_string, Value};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -82,6 +82,55 @@ fn compare(
                     ));
                 }
             }
+            Expectation::TrancheAmount(g, t, m) => {
+                let got = tranche(out, *g, *t).map(|r| r.amount);
+                if got != Some(*m) {
+                    bad.push(format!(
+                        "{}: expected {} 元, got {}",
+                        tranche_name(prog, *g, *t),
+                        money_string(*m),
+                        got.map(|x| format!("{} 元", money_string(x)))
+                            .unwrap_or_else(|| "no schedule".into())
+                    ));
+                }
+            }
+            Expectation::TrancheStatus(g, t, status) => {
+                let got = tranche(out, *g, *t).map(|r| status_word(r.status));
+                if got != Some(status.as_str()) {
+                    bad.push(format!(
+                        "{}.status: expected {status}, got {}",
+                        tranche_name(prog, *g, *t),
+                        got.unwrap_or("no schedule")
+                    ));
+                }
+            }
+            Expectation::ScheduleTotal(g, f, m) => {
+                let got = out
+                    .grants
+                    .get(*g as usize)
+                    .and_then(|r| r.schedule.as_ref())
+                    .map(|s| match f {
+                        ScheduleField::Paid => s.paid,
+                        ScheduleField::Payable => s.payable,
+                        ScheduleField::Waiting => s.waiting,
+                        ScheduleField::Cancelled => s.cancelled,
+                        ScheduleField::ToReturn => s.to_return,
+                    });
+                if got != Some(*m) {
+                    let name = prog
+                        .grants
+                        .get(*g as usize)
+                        .map(|g| g.name.as_str())
+                        .unwrap_or("?");
+                    bad.push(format!(
+                        "{name}.{}: expected {} 元, got {}",
+                        f.as_str(),
+                        money_string(*m),
+                        got.map(|x| format!("{} 元", money_string(x)))
+                            .unwrap_or_else(|| "no schedule".into())
+                    ));
+                }
+            }
             Expectation::Failed(keys) => {
                 let failed = failed_requirements(prog, out);
                 let mut missing = Vec::new();
@@ -107,6 +156,32 @@ fn compare(
         }
     }
     bad
+}
+
+fn tranche(out: &Outcome, g: u32, t: u32) -> Option<&crate::eval::TrancheResult> {
+    out.grants
+        .get(g as usize)
+        .and_then(|r| r.schedule.as_ref())
+        .and_then(|s| s.tranches.get(t as usize))
+}
+
+fn tranche_name(prog: &Program, g: u32, t: u32) -> String {
+    let grant = prog.grants.get(g as usize);
+    let gname = grant.map(|g| g.name.as_str()).unwrap_or("?");
+    let tname = grant
+        .and_then(|g| g.tranches.get(t as usize))
+        .map(|t| t.name.as_str())
+        .unwrap_or("?");
+    format!("{gname}.{tname}")
+}
+
+fn status_word(s: crate::eval::TrancheStatus) -> &'static str {
+    match s {
+        crate::eval::TrancheStatus::Paid => "paid",
+        crate::eval::TrancheStatus::Payable => "payable",
+        crate::eval::TrancheStatus::Waiting => "waiting",
+        crate::eval::TrancheStatus::Cancelled => "cancelled",
+    }
 }
 
 fn failed_requirements<'p>(

@@ -205,6 +205,18 @@ fn check_good(path: &Path, problems: &mut Vec<String>) {
             indent(&render(&compiled.sources, &compiled.diagnostics))
         ));
     }
+    // A good fixture's own cases must pass too.
+    if let Some(prog) = &compiled.program {
+        for r in polc::testing::run_cases(prog) {
+            if !r.passed() {
+                problems.push(format!(
+                    "{shown} :: {}: {}",
+                    r.name,
+                    r.mismatches.join("; ")
+                ));
+            }
+        }
+    }
 }
 
 fn indent(text: &str) -> String {
