@@ -1143,7 +1143,7 @@ impl<'a> Checker<'a> {
                 Pay::Rest => rest_at = Some(t.span),
                 Pay::Share(e) => match crate::eval::constant(&self.prog, e) {
                     Some(crate::value::Value::Rate(r)) => {
-                        shares += r;
+                        shares = shares.checked_add(r).unwrap_or(rust_decimal::Decimal::MAX);
                         if shares > rust_decimal::Decimal::ONE && !reported_over {
                             reported_over = true;
                             self.error(
@@ -1163,7 +1163,7 @@ impl<'a> Checker<'a> {
                     if let Some(crate::value::Value::Money(m)) =
                         crate::eval::constant(&self.prog, e)
                     {
-                        fixed += m;
+                        fixed = fixed.checked_add(m).unwrap_or(rust_decimal::Decimal::MAX);
                     }
                 }
             }

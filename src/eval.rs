@@ -542,7 +542,10 @@ impl<'p> Evaluator<'p> {
                     )
                 }
                 Pay::Amount(e) => round(self.money(e)?, g.rounding),
-                Pay::Rest => (grant - so_far).max(Decimal::ZERO),
+                Pay::Rest => grant
+                    .checked_sub(so_far)
+                    .ok_or_else(|| overflow(t.span))?
+                    .max(Decimal::ZERO),
             };
             so_far = so_far.checked_add(amount).ok_or_else(|| overflow(t.span))?;
             let reached = match self.eval(&t.milestone)? {
@@ -595,7 +598,7 @@ impl<'p> Evaluator<'p> {
             sched.clawed_back_by.push((i, amount));
         }
         if !g.tranches.is_empty() && sched.paid > grant {
-            sched.overpaid = sched.paid - grant;
+            sched.overpaid = sched.paid.checked_sub(grant).unwrap_or(Decimal::ZERO);
         }
         sched.to_return = largest.max(sched.overpaid);
         Ok(sched)

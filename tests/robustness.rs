@@ -142,3 +142,48 @@ fn random_mutations_compile_without_panic() {
         }
     }
 }
+
+/// Replace every amount, number and date in a value by an extreme one.
+fn extreme(v: &polc::value::Value, k: usize) -> polc::value::Value {
+    use polc::value::{Date, Value};
+    use rust_decimal::Decimal;
+    match v {
+        Value::Money(_) => Value::Money([Decimal::MAX, Decimal::ZERO, Decimal::new(1, 28)][k % 3]),
+        Value::Rate(_) => Value::Rate([Decimal::MAX, Decimal::ZERO, Decimal::MIN][k % 3]),
+        Value::Decimal(_) => Value::Decimal([Decimal::MAX, Decimal::MIN, Decimal::ZERO][k % 3]),
+        Value::Int(_) => Value::Int([i64::MAX, i64::MIN, 0][k % 3]),
+        Value::Date(_) => {
+            let s = ["9999-12-31", "0001-01-01", "2024-02-29"][k % 3];
+            Date::parse(s).map(Value::Date).unwrap_or(Value::Absent)
+        }
+        Value::Record(fs) => Value::Record(fs.iter().map(|f| extreme(f, k)).collect()),
+        Value::List(xs) => Value::List(xs.iter().map(|x| extreme(x, k)).collect()),
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn extreme_values_give_results_or_errors_never_panics() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    pol_files(&root.join("policies"), &mut files);
+    pol_files(&root.join("tests/fixtures/check/good"), &mut files);
+    for f in files {
+        let Ok(text) = std::fs::read_to_string(&f) else {
+            continue;
+        };
+        let c = compile_str("x.pol", &text);
+        let Some(p) = &c.program else { continue };
+        for case in &p.cases {
+            for k in 0..3 {
+                let mut inputs = vec![polc::value::Value::Absent; p.inputs.len()];
+                for (i, v, _) in &case.given {
+                    if let Some(slot) = inputs.get_mut(*i as usize) {
+                        *slot = extreme(v, k);
+                    }
+                }
+                let _ = polc::eval::evaluate(p, &inputs, true);
+            }
+        }
+    }
+}
