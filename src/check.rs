@@ -105,6 +105,7 @@ pub fn check(sources: &Sources, units: &[UnitSource<'_>]) -> (Option<Program>, V
     };
     for u in units {
         c.declare_unit(u);
+        c.prog.en_labels.extend(u.file.en_labels.iter().cloned());
     }
     c.check_bodies();
     c.check_cycles();
@@ -908,6 +909,7 @@ impl<'a> Checker<'a> {
         let mut steps = Vec::new();
         let mut amount: Option<(Expr, Option<String>)> = None;
         let mut amount_span: Option<Span> = None;
+        let mut amount_reads: Vec<Ref> = Vec::new();
         let mut caps = Vec::new();
         let mut floors = Vec::new();
         let mut tranches: Vec<Tranche> = Vec::new();
@@ -935,7 +937,11 @@ impl<'a> Checker<'a> {
                 ast::GrantStmt::Require(r) => requires.push(self.requirement(r)),
                 ast::GrantStmt::Let(l) => {
                     let declared = l.ty.as_ref().map(|t| self.resolve_type(t));
+                    let saved = self.reads.replace(Vec::new());
                     let e = self.expr(&l.value, declared.as_ref());
+                    let mut reads = std::mem::replace(&mut self.reads, saved).unwrap_or_default();
+                    reads.sort();
+                    reads.dedup();
                     let ty = match declared {
                         Some(t) => {
                             self.expect_type(&e, &t, "the declared type");
@@ -960,6 +966,7 @@ impl<'a> Checker<'a> {
                         name: l.name.name.clone(),
                         slot,
                         expr: e,
+                        reads,
                         label: text(&l.label),
                         cite: text(&l.cite),
                         span: l.span,
@@ -968,7 +975,12 @@ impl<'a> Checker<'a> {
                 ast::GrantStmt::Amount {
                     value, label, span, ..
                 } => {
+                    let saved = self.reads.replace(Vec::new());
                     let e = self.expr(value, Some(&Type::Money));
+                    let mut reads = std::mem::replace(&mut self.reads, saved).unwrap_or_default();
+                    reads.sort();
+                    reads.dedup();
+                    amount_reads = reads;
                     self.expect_money(&e, "a grant's amount");
                     if let Some(first) = amount_span {
                         self.error(
@@ -1106,6 +1118,7 @@ impl<'a> Checker<'a> {
             steps,
             amount,
             amount_label,
+            amount_reads,
             caps,
             floors,
             rounding: rounding.map(|(r, _)| r).unwrap_or_default(),

@@ -170,6 +170,9 @@ pub struct GrantResult {
 pub struct Outcome {
     /// Every fixing and interest computation, in evaluation order (trace only).
     pub events: Vec<Event>,
+    /// The value of each definition that was evaluated (trace only; `None`
+    /// for definitions this applicant's evaluation never needed).
+    pub globals: Vec<Option<Value>>,
     pub eligible: bool,
     pub requirements: Vec<RequirementResult>,
     pub grants: Vec<GrantResult>,
@@ -348,6 +351,11 @@ impl<'p> Evaluator<'p> {
         }
         Ok(Outcome {
             events: std::mem::take(&mut self.events),
+            globals: if self.trace {
+                std::mem::take(&mut self.globals)
+            } else {
+                Vec::new()
+            },
             eligible,
             requirements,
             grants,

@@ -25,6 +25,7 @@ pub mod check;
 pub mod data;
 pub mod driver;
 pub mod eval;
+pub mod explain;
 pub mod program;
 pub mod results;
 pub mod stdlib;

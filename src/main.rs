@@ -43,6 +43,21 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
+    /// Explain one applicant's result: why, why not and how much, step by step
+    Explain {
+        policy: PathBuf,
+        #[arg(long, short)]
+        input: PathBuf,
+        /// Report language: zh (default) or en
+        #[arg(long, default_value = "zh", value_parser = ["zh", "en"])]
+        lang: String,
+        /// text (terminal), markdown, html (one self-contained file) or json (the derivation)
+        #[arg(long, default_value = "text", value_parser = ["text", "markdown", "html", "json"])]
+        format: String,
+        /// Write the report to this file (atomically) instead of stdout
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Run the policies' test cases (default: the policies/ directory)
     Test { paths: Vec<PathBuf> },
     /// Print the long explanation of a diagnostic code, e.g. E0301
@@ -87,6 +102,13 @@ fn run(cli: Cli) -> ExitCode {
             format,
         } => cmd_run(&policy, &input, format),
         Command::Test { paths } => cmd_test(&paths),
+        Command::Explain {
+            policy,
+            input,
+            lang,
+            format,
+            output,
+        } => cmd_explain(&policy, &input, &lang, &format, output.as_deref()),
         Command::ExplainCode { code } => match diagnostics::explain(&code) {
             Some(text) => {
                 print!("{text}");
@@ -226,12 +248,17 @@ fn cmd_check(paths: &[PathBuf], deny_warnings: bool) -> ExitCode {
     }
 }
 
-fn cmd_run(policy: &Path, input: &Path, format: Format) -> ExitCode {
+/// Load a policy and an applicant file and evaluate with the trace on: the
+/// compiled policy, the decoded values and the outcome, or the exit code.
+fn evaluate_files(
+    policy: &Path,
+    input: &Path,
+) -> Result<(Compiled, Vec<polc::value::Value>, polc::eval::Outcome), ExitCode> {
     let c = match load(policy) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(1);
+            return Err(ExitCode::from(1));
         }
     };
     let Some(prog) = &c.program else {
@@ -240,7 +267,7 @@ fn cmd_run(policy: &Path, input: &Path, format: Format) -> ExitCode {
             "error: {} has errors; fix them before running it",
             policy.display()
         );
-        return ExitCode::from(1);
+        return Err(ExitCode::from(1));
     };
     let text = match std::fs::read(input) {
         Ok(b) => match String::from_utf8(b) {
@@ -251,12 +278,12 @@ fn cmd_run(policy: &Path, input: &Path, format: Format) -> ExitCode {
                     input.display(),
                     e.utf8_error().valid_up_to()
                 );
-                return ExitCode::from(2);
+                return Err(ExitCode::from(2));
             }
         },
         Err(e) => {
             eprintln!("error: cannot read {}: {e}", input.display());
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
     let values = match polc::data::decode_applicant(prog, &text) {
@@ -273,11 +300,29 @@ fn cmd_run(policy: &Path, input: &Path, format: Format) -> ExitCode {
                 errs.len(),
                 if errs.len() == 1 { "" } else { "s" }
             );
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
-    match polc::eval::evaluate(prog, &values, true) {
-        Ok(out) => {
+    let result = polc::eval::evaluate(prog, &values, true);
+    match result {
+        Ok(out) => Ok((c, values, out)),
+        Err(e) => {
+            report(&c, &[e.to_diagnostic()]);
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
+fn cmd_run(policy: &Path, input: &Path, format: Format) -> ExitCode {
+    let (c, _values, out) = match evaluate_files(policy, input) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let Some(prog) = &c.program else {
+        return ExitCode::from(1);
+    };
+    {
+        {
             let text = match format {
                 Format::Json => {
                     let j = polc::results::to_json(prog, &out);
@@ -291,11 +336,60 @@ fn cmd_run(policy: &Path, input: &Path, format: Format) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            report(&c, &[e.to_diagnostic()]);
-            ExitCode::from(1)
+    }
+}
+
+fn cmd_explain(
+    policy: &Path,
+    input: &Path,
+    lang: &str,
+    format: &str,
+    output: Option<&Path>,
+) -> ExitCode {
+    let (c, values, out) = match evaluate_files(policy, input) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let Some(prog) = &c.program else {
+        return ExitCode::from(1);
+    };
+    let lang = polc::explain::Lang::parse(lang).unwrap_or(polc::explain::Lang::Zh);
+    let format = polc::explain::Format::parse(format).unwrap_or(polc::explain::Format::Text);
+    let report = polc::explain::build(prog, &c.sources, &values, &out, lang);
+    let text = polc::explain::render(&report, format);
+    match output {
+        Some(path) => match write_atomically(path, text.as_bytes()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                ExitCode::from(1)
+            }
+        },
+        None => {
+            if std::io::stdout().lock().write_all(text.as_bytes()).is_err() {
+                return ExitCode::from(1);
+            }
+            ExitCode::SUCCESS
         }
     }
+}
+
+/// Write to a temporary file beside `path`, then rename: a reader never sees
+/// half a report.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
 }
 
 fn cmd_test(paths: &[PathBuf]) -> ExitCode {

@@ -224,6 +224,8 @@ pub struct Step {
     pub name: String,
     pub slot: u32,
     pub expr: Expr,
+    /// Inputs and definitions the step reads directly, for the report.
+    pub reads: Vec<Ref>,
     pub label: Option<String>,
     pub cite: Option<String>,
     pub span: Span,
@@ -317,6 +319,8 @@ pub struct GrantDef {
     pub steps: Vec<Step>,
     pub amount: Expr,
     pub amount_label: Option<String>,
+    /// Inputs and definitions the amount reads directly, for the report.
+    pub amount_reads: Vec<Ref>,
     pub caps: Vec<Limit>,
     pub floors: Vec<Limit>,
     pub rounding: Rounding,
@@ -404,6 +408,8 @@ pub struct Program {
     pub tables: Vec<TableDef>,
     pub series: Vec<SeriesDef>,
     pub eligibility_label: Option<String>,
+    /// English forms of labels given bilingually, keyed by the Chinese label.
+    pub en_labels: std::collections::BTreeMap<String, String>,
     pub eligibility: Vec<Requirement>,
     pub grants: Vec<GrantDef>,
     pub cases: Vec<Case>,

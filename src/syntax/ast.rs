@@ -34,6 +34,8 @@ impl Path {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Text {
     pub value: String,
+    /// The English form of a label (`"中文" / "English"`).
+    pub en: Option<String>,
     pub span: Span,
 }
 
@@ -51,6 +53,8 @@ pub struct File {
     pub eligible: Vec<EligibleBlock>,
     pub grants: Vec<GrantDecl>,
     pub cases: Vec<CaseDecl>,
+    /// Labels given in both languages: (Chinese, English).
+    pub en_labels: Vec<(String, String)>,
     /// Extra `policy` blocks: reported as duplicates by the checker.
     pub extra_policies: Vec<PolicyMeta>,
 }

@@ -20,6 +20,8 @@ pub(super) struct Builder<'d> {
     /// can walk recursively.
     depth: usize,
     too_deep_reported: bool,
+    /// Bilingual labels met so far, handed to the file at the end.
+    en_labels: Vec<(String, String)>,
 }
 
 /// Deepest expression tree accepted (nesting plus operator chains).
@@ -35,6 +37,7 @@ impl<'d> Builder<'d> {
             diags,
             depth: 0,
             too_deep_reported: false,
+            en_labels: Vec::new(),
         }
     }
 
@@ -56,19 +59,21 @@ impl<'d> Builder<'d> {
         }
     }
 
-    fn text(&self, p: P) -> Text {
-        // `label` wraps a `string`; `cite` wraps one too.
+    fn text(&mut self, p: P) -> Text {
+        // `label` wraps a `string` (and maybe its English form); `cite` wraps one.
         let span = self.span(&p);
-        let mut raw = "";
-        for inner in p.clone().into_inner().flatten() {
-            if inner.as_rule() == Rule::string_inner {
-                raw = inner.as_str();
-            }
+        let mut strings = p
+            .clone()
+            .into_inner()
+            .flatten()
+            .filter(|i| i.as_rule() == Rule::string_inner)
+            .map(|i| unescape(i.as_str()));
+        let value = strings.next().unwrap_or_default();
+        let en = strings.next();
+        if let Some(en) = &en {
+            self.en_labels.push((value.clone(), en.clone()));
         }
-        Text {
-            value: unescape(raw),
-            span,
-        }
+        Text { value, en, span }
     }
 
     fn path(&self, p: P) -> Path {
@@ -87,6 +92,7 @@ impl<'d> Builder<'d> {
                 self.item(item, out);
             }
         }
+        out.en_labels.append(&mut self.en_labels);
     }
 
     fn item(&mut self, p: P, out: &mut File) {
@@ -717,6 +723,7 @@ impl<'d> Builder<'d> {
         let span = self.span(&p);
         let mut name = Text {
             value: String::new(),
+            en: None,
             span,
         };
         let mut given = Vec::new();
@@ -732,6 +739,7 @@ impl<'d> Builder<'d> {
                         .unwrap_or("");
                     name = Text {
                         value: unescape(raw),
+                        en: None,
                         span: s,
                     };
                 }
