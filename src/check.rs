@@ -436,6 +436,46 @@ impl<'a> Checker<'a> {
             .iter()
             .position(|x| x.module.as_deref() == Some(path.as_str()));
         let Some(unit) = found else {
+            // `use std::loan::Loan`: a module and one of its items, without braces.
+            if let Some((module, item)) = path.rsplit_once("::") {
+                let m = self
+                    .units
+                    .iter()
+                    .position(|x| x.module.as_deref() == Some(module));
+                if let Some(m) = m {
+                    let has = self
+                        .units
+                        .get(m)
+                        .is_some_and(|x| x.scope.contains_key(item));
+                    if has {
+                        self.error(
+                            Diagnostic::error(
+                                Code::UnknownModule,
+                                format!("`{path}` is an item of `{module}`, not a module"),
+                            )
+                            .primary(u.path.span, "an item, not a module")
+                            .help(format!(
+                                "import items in braces: `use {module}::{{{item}}}`"
+                            )),
+                        );
+                        // Import it anyway, so the rest of the file checks normally.
+                        let ident = u.path.segments.last().cloned();
+                        let it = self
+                            .units
+                            .get(m)
+                            .and_then(|x| x.scope.get(item))
+                            .map(|(i, _)| *i);
+                        if let (Some(ident), Some(it)) = (ident, it) {
+                            if self.bind(&ident, it) {
+                                if let Item::Enum(e) = it {
+                                    self.add_variants(e);
+                                }
+                            }
+                        }
+                        return;
+                    }
+                }
+            }
             let known: Vec<String> = crate::stdlib::MODULES
                 .iter()
                 .map(|(n, _)| n.to_string())
@@ -1333,9 +1373,21 @@ impl<'a> Checker<'a> {
                 }
             }
         };
+        // `paid FLAG` (Bool) or `paid AMOUNT` (Money, or Money? where absent
+        // means not paid yet): what was actually disbursed.
         let paid = t.paid.as_ref().map(|p| {
-            let e = self.expr(p, Some(&Type::Bool));
-            self.expect_bool(&e, "`paid`");
+            let e = self.expr(p, None);
+            match e.ty.strip() {
+                Type::Bool | Type::Money | Type::Error => {}
+                other => {
+                    let n = self.type_name(other);
+                    self.error(
+                        Diagnostic::error(Code::TypeMismatch, format!("`paid` takes a condition or the amount disbursed, found {n}"))
+                            .primary(e.span, format!("this is {n}"))
+                            .help("write `paid first_paid` (a Bool input) or `paid first_paid_amount` (a `Money?` input: the amount actually disbursed)"),
+                    );
+                }
+            }
             e
         });
         Tranche {

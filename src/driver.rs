@@ -45,7 +45,15 @@ pub fn compile(mut sources: Sources, file: FileId) -> Compiled {
             continue;
         }
         let Some(src) = stdlib::module(&path) else {
-            continue; // reported by the checker as an unknown module
+            // `use std::loan::Loan` (an item without braces): load the module
+            // so the checker can say how to write it. Otherwise the checker
+            // reports an unknown module.
+            if let Some((parent, _)) = path.rsplit_once("::") {
+                if stdlib::module(parent).is_some() {
+                    pending.push(parent.to_string());
+                }
+            }
+            continue;
         };
         let id = sources.add(format!("<{path}>"), src);
         let m = syntax::parse(id, src);

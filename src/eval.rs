@@ -140,7 +140,8 @@ pub struct Schedule {
     pub cancelled: Decimal,
     /// Tranches already paid beyond the final grant (to be settled back).
     pub overpaid: Decimal,
-    /// What must be returned: the largest triggered clawback, plus any overpayment.
+    /// What must be returned: the larger of the largest triggered clawback and
+    /// the overpayment (a clawback of everything paid already covers it).
     pub to_return: Decimal,
 }
 
@@ -555,15 +556,21 @@ impl<'p> Evaluator<'p> {
                     .ok_or_else(|| overflow(t.span))?
                     .max(Decimal::ZERO),
             };
+            // `paid AMOUNT` records what was actually disbursed; it replaces
+            // the computed amount (and so what `rest` leaves).
+            let (paid, amount) = match &t.paid {
+                Some(p) => match self.eval(p)? {
+                    Value::Bool(b) => (b, amount),
+                    Value::Money(m) => (true, m),
+                    _ => (false, amount),
+                },
+                None => (false, amount),
+            };
             so_far = so_far.checked_add(amount).ok_or_else(|| overflow(t.span))?;
             let reached = match self.eval(&t.milestone)? {
                 Value::Bool(b) => b,
                 Value::Absent => false,
                 _ => true,
-            };
-            let paid = match &t.paid {
-                Some(p) => self.truth(p)?,
-                None => false,
             };
             let status = if paid {
                 TrancheStatus::Paid

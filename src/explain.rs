@@ -781,8 +781,17 @@ pub fn amount_text(a: &Amount, lang: Lang) -> String {
         .parse::<Decimal>()
         .map(crate::results::money_display)
         .unwrap_or_else(|_| a.yuan.clone());
+    let wan = group(&a.wan);
     match lang {
-        Lang::Zh => format!("{} 万元（{} 元）", a.wan, yuan),
-        Lang::En => format!("{} 万元 (CNY {})", a.wan, yuan),
+        Lang::Zh => format!("{wan} 万元（{yuan} 元）"),
+        Lang::En => format!("{wan} 万元 (CNY {yuan})"),
     }
+}
+
+/// A decimal string with thousands separators (`1000.00` → `1,000.00`).
+pub fn group(plain: &str) -> String {
+    plain
+        .parse::<Decimal>()
+        .map(crate::value::money_grouped)
+        .unwrap_or_else(|_| plain.to_string())
 }

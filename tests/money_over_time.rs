@@ -269,3 +269,49 @@ grant g "协同攻关补助" @"五" {
     );
     assert_eq!(out.grants[0].amount, d("10000000"));
 }
+
+#[test]
+fn a_tranche_can_record_the_amount_actually_paid() {
+    // Grant 20% of cost; first tranche 50% computed, but 350万 was actually
+    // disbursed before the cost figure was revised down to 3000万 (grant 600万):
+    // the rest is 600万 − 350万 = 250万.
+    let p = program(
+        r#"policy t { title "t" }
+input { cost: Money "支出"  first_amount: Money? "首期实际拨付"  accepted: Bool "验收" }
+grant g "g" @"五" {
+  amount = cost * 20%
+  tranche first "首期" @"五" on true pay 50% paid first_amount
+  tranche second "二期" @"五" on accepted pay rest
+}"#,
+    );
+    let out = run(
+        &p,
+        &[money("30000000"), money("3500000"), Value::Bool(true)],
+    );
+    let s = out.grants[0].schedule.as_ref().expect("schedule");
+    assert_eq!(
+        (s.tranches[0].amount, s.tranches[0].status),
+        (d("3500000"), TrancheStatus::Paid)
+    );
+    assert_eq!(
+        (s.tranches[1].amount, s.tranches[1].status),
+        (d("2500000"), TrancheStatus::Payable)
+    );
+    // Revised down to 1000万 (grant 200万): 150万 overpaid must come back.
+    let out = run(
+        &p,
+        &[money("10000000"), money("3500000"), Value::Bool(true)],
+    );
+    let s = out.grants[0].schedule.as_ref().expect("schedule");
+    assert_eq!(
+        (s.tranches[1].amount, s.overpaid, s.to_return),
+        (d("0"), d("1500000"), d("1500000"))
+    );
+    // Not paid yet: the computed 50%.
+    let out = run(&p, &[money("30000000"), Value::Absent, Value::Bool(false)]);
+    let s = out.grants[0].schedule.as_ref().expect("schedule");
+    assert_eq!(
+        (s.tranches[0].amount, s.tranches[0].status),
+        (d("3000000"), TrancheStatus::Payable)
+    );
+}

@@ -13,9 +13,11 @@ pub(super) fn run(c: &mut Checker<'_>) {
     for g in &c.prog.grants {
         // A constant cap above another constant cap can never bind: the
         // smaller one always wins. Usually a typo in one of the figures.
+        // A cap an override can lift is not always in force: leave it out.
         let consts: Vec<(&Limit, Decimal)> = g
             .caps
             .iter()
+            .filter(|l| l.unless.is_none())
             .filter_map(|l| match crate::eval::constant(&c.prog, &l.expr) {
                 Some(Value::Money(m)) => Some((l, m)),
                 _ => None,

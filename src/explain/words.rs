@@ -615,7 +615,9 @@ impl W {
             .iter()
             .filter(|g| g.status == "granted" && g.amount.yuan != "0.00")
             .collect();
-        let wan = |d: Decimal| crate::value::wan_string(d).replace("万元", " 万元");
+        let wan = |d: Decimal| {
+            super::group(crate::value::wan_string(d).trim_end_matches("万元")) + " 万元"
+        };
         let total_text = format!("{}（{} 元）", wan(total), money_grouped(total));
         if self.zh() {
             if !eligible {
@@ -632,7 +634,7 @@ impl W {
             }
             let parts: Vec<String> = granted
                 .iter()
-                .map(|g| format!("{} {} 万元", g.label, g.amount.wan))
+                .map(|g| format!("{} {} 万元", g.label, super::group(&g.amount.wan)))
                 .collect();
             format!(
                 "结论：符合支持条件，可获{}，合计 {total_text}。",
@@ -655,7 +657,7 @@ impl W {
             }
             let parts: Vec<String> = granted
                 .iter()
-                .map(|g| format!("{} {} 万元", g.label, g.amount.wan))
+                .map(|g| format!("{} {} 万元", g.label, super::group(&g.amount.wan)))
                 .collect();
             format!(
                 "Conclusion: eligible for {}; total {total_text}.",
