@@ -227,7 +227,11 @@ fn shipped_examples_give_the_hand_computed_amounts() {
         assert_eq!(o.status.code(), Some(0), "{policy}: {}", stderr(&o));
         let j: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
         assert_eq!(j["grants"][grant]["amount"], amount, "{policy}");
-        let total = if policy.starts_with("1-01") { "963250.62" } else { amount };
+        let total = if policy.starts_with("1-01") {
+            "963250.62"
+        } else {
+            amount
+        };
         assert_eq!(j["total"], total, "{policy}");
         if let Some(i) = bound_cap {
             assert_eq!(j["grants"][grant]["caps"][i]["bound"], true, "{policy}");

@@ -217,3 +217,68 @@ fn a_capped_grant_says_so() {
         "{zh}"
     );
 }
+
+/// For every shipped policy: the zh text reports of a normal case, a capped
+/// case and an ineligible case with two or more failed conditions, picked
+/// from its hand-computed cases, as snapshots to review against the text.
+#[test]
+fn every_policy_has_reviewed_reports() {
+    let mut files = Vec::new();
+    policies(&root().join("policies"), &mut files);
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(root().join("tests/fixtures/explain/policies"));
+    settings.set_prepend_module_to_snapshot(false);
+    let mut missing = Vec::new();
+    settings.bind(|| {
+        for f in &files {
+            let rel = f.strip_prefix(root()).unwrap_or(f).display().to_string();
+            let c = compile_str(&rel, &std::fs::read_to_string(f).expect("policy"));
+            let Some(p) = &c.program else { continue };
+            let stem = f
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("x")
+                .to_string();
+            let mut found = [None, None, None];
+            for case in &p.cases {
+                let mut inputs = vec![Value::Absent; p.inputs.len()];
+                for (i, v, _) in &case.given {
+                    inputs[*i as usize] = v.clone();
+                }
+                let Ok(out) = evaluate(p, &inputs, true) else {
+                    continue;
+                };
+                let capped = out.grants.iter().any(|g| g.caps.iter().any(|c| c.bound));
+                let failed = out.failed_names(p).len();
+                let kind = if failed >= 2 {
+                    1
+                } else if capped && out.eligible {
+                    2
+                } else if out.eligible && failed == 0 && !out.total.is_zero() {
+                    0
+                } else {
+                    continue;
+                };
+                if found[kind].is_none() {
+                    found[kind] = Some((case.name.clone(), inputs, out));
+                }
+            }
+            for (kind, slot) in ["normal", "ineligible", "capped"].iter().zip(found) {
+                match slot {
+                    Some((case, inputs, out)) => {
+                        let report = build(p, &c.sources, &inputs, &out, Lang::Zh);
+                        let text = format!("case: {case}\n\n{}", render(&report, Format::Text));
+                        insta::assert_snapshot!(format!("{stem}.{kind}"), text);
+                    }
+                    None => missing.push(format!("{rel}: no {kind} case")),
+                }
+            }
+        }
+    });
+    // A policy without caps cannot have a capped case; everything else must.
+    let real: Vec<&String> = missing
+        .iter()
+        .filter(|m| !m.ends_with("no capped case"))
+        .collect();
+    assert!(real.is_empty(), "{real:?}");
+}

@@ -107,7 +107,7 @@ fn text(r: &Report, w: W) -> String {
             "\n{}\n",
             w.numbered(n, &format!("{}{}", g.label, cite(&g.cite, w)))
         ));
-        if let Some(q) = &g.quote {
+        if let (Some(q), "granted") = (&g.quote, g.status) {
             s.push_str(&format!("  {}{}“{q}”\n", w.source_text(), w.colon()));
         }
         for q in reqs(r, Some(&g.name)) {
@@ -253,7 +253,7 @@ fn markdown(r: &Report, w: W) -> String {
             "\n## {}\n\n",
             md_escape(&w.numbered(n, &format!("{}{}", g.label, cite(&g.cite, w))))
         ));
-        if let Some(q) = &g.quote {
+        if let (Some(q), "granted") = (&g.quote, g.status) {
             s.push_str(&format!("> {}\n\n", md_escape(q)));
         }
         for q in reqs(r, Some(&g.name)) {
@@ -403,6 +403,7 @@ ul.reqs li{margin:.3rem 0}
 blockquote{color:var(--muted);border-left:3px solid var(--line);margin:.5rem 0;padding:.1rem .8rem;font-size:.92rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{border:1px solid var(--line);padding:.35rem .55rem;text-align:left}
+th,td:nth-child(2),td:last-child{white-space:nowrap}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .amount{font-weight:700}
 .total{font-size:1.15rem;font-weight:700;margin-top:1.5rem}
@@ -470,7 +471,7 @@ fn html(r: &Report, w: W) -> String {
             "<h2>{}</h2>\n",
             esc(&w.numbered(n, &format!("{}{}", g.label, cite(&g.cite, w))))
         ));
-        if let Some(q) = &g.quote {
+        if let (Some(q), "granted") = (&g.quote, g.status) {
             s.push_str(&format!("<blockquote>{}</blockquote>\n", esc(q)));
         }
         let own: Vec<&RequirementItem> = reqs(r, Some(&g.name)).collect();
