@@ -226,13 +226,23 @@ fn markdown(r: &Report, w: W) -> String {
         md_escape(&w.report_title(&r.policy.title))
     ));
     if let Some(src) = &r.policy.source {
-        s.push_str(&format!("- **{}**：{}\n", w.source(), md_escape(src)));
+        s.push_str(&format!(
+            "- **{}**{}{}\n",
+            w.source(),
+            w.colon(),
+            md_escape(src)
+        ));
     }
     if let Some(i) = &r.policy.issuer {
-        s.push_str(&format!("- **{}**：{}\n", w.issuer(), md_escape(i)));
+        s.push_str(&format!(
+            "- **{}**{}{}\n",
+            w.issuer(),
+            w.colon(),
+            md_escape(i)
+        ));
     }
     if let Some(e) = effective(r) {
-        s.push_str(&format!("- **{}**：{e}\n", w.effective()));
+        s.push_str(&format!("- **{}**{}{e}\n", w.effective(), w.colon()));
     }
     if r.labels_untranslated {
         s.push_str(&format!("\n> {}\n", w.untranslated()));
