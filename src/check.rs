@@ -1454,7 +1454,7 @@ impl<'a> Checker<'a> {
                     self.expect_type(&e, &ty, "the input's type");
                     if let Some(v) = crate::eval::constant(&self.prog, &e) {
                         given.push((i as u32, v, value.span));
-                    } else if e.ty != Type::Error {
+                    } else if !expr::has_error(&e) {
                         self.error(
                             Diagnostic::error(Code::CaseInput, "a case gives constant values")
                                 .primary(value.span, "not a constant")

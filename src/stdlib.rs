@@ -6,6 +6,7 @@
 pub const MODULES: &[(&str, &str)] = &[
     ("std::liaoning", include_str!("../stdlib/liaoning.pol")),
     ("std::project", include_str!("../stdlib/project.pol")),
+    ("std::enterprise", include_str!("../stdlib/enterprise.pol")),
     ("std::lpr", include_str!("../stdlib/lpr.pol")),
     ("std::loan", include_str!("../stdlib/loan.pol")),
 ];

@@ -22,6 +22,24 @@ fn error_expr(span: Span) -> Expr {
     mk(ExprKind::Error, Type::Error, span)
 }
 
+/// Whether an expression contains a part that already failed to check.
+pub(super) fn has_error(e: &Expr) -> bool {
+    if e.ty == Type::Error || matches!(e.kind, ExprKind::Error) {
+        return true;
+    }
+    match &e.kind {
+        ExprKind::Field(a, _) | ExprKind::Neg(a) | ExprKind::Not(a) | ExprKind::Table(_, a) | ExprKind::Series(_, a) => has_error(a),
+        ExprKind::Binary(_, a, b) => has_error(a) || has_error(b),
+        ExprKind::If(a, b, c) => has_error(a) || has_error(b) || has_error(c),
+        ExprKind::Match(a, arms) => has_error(a) || arms.iter().any(|x| has_error(&x.body)),
+        ExprKind::List(xs) | ExprKind::Record(xs) | ExprKind::Call(_, xs) | ExprKind::Builtin(_, xs) => xs.iter().any(has_error),
+        ExprKind::Aggregate { list, filter, map, .. } => {
+            has_error(list) || filter.as_deref().is_some_and(has_error) || map.as_deref().is_some_and(has_error)
+        }
+        _ => false,
+    }
+}
+
 pub(super) fn lit_value(l: &Lit) -> (Value, Type) {
     match l {
         Lit::Money(d) => (Value::Money(*d), Type::Money),
@@ -321,6 +339,18 @@ impl Checker<'_> {
             }
             if let Some(vs) = self.unit().variants.get(name).cloned() {
                 return self.variant_expr(name, &vs, hint, span);
+            }
+            // Where an enum is expected, its variants need no import.
+            if let Some(Type::Enum(e)) = hint.map(|h| h.strip()) {
+                let e = *e;
+                let v = self
+                    .prog
+                    .enums
+                    .get(e as usize)
+                    .and_then(|en| en.variants.iter().position(|v| v.name == name));
+                if let Some(v) = v {
+                    return mk(ExprKind::Lit(Value::Enum(e, v as u32)), Type::Enum(e), span);
+                }
             }
             return self.unknown_name(name, span, hint);
         }
