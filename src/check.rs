@@ -913,6 +913,7 @@ impl<'a> Checker<'a> {
                         .iter()
                         .map(|(a, b)| (a.value.clone(), b.value.clone()))
                         .collect(),
+                    exclusive: p.exclusive.iter().map(|t| t.value.clone()).collect(),
                 };
             }
         }
@@ -953,6 +954,7 @@ impl<'a> Checker<'a> {
         let mut caps = Vec::new();
         let mut floors = Vec::new();
         let mut tranches: Vec<Tranche> = Vec::new();
+        let mut exclusive: Option<String> = None;
         let mut halts = Vec::new();
         let mut clawbacks = Vec::new();
         let mut rounding: Option<(Rounding, Span)> = None;
@@ -1061,6 +1063,19 @@ impl<'a> Checker<'a> {
                     });
                 }
                 ast::GrantStmt::Tranche(t) => tranches.push(self.tranche(t)),
+                ast::GrantStmt::Exclusive(t) => {
+                    if exclusive.is_some() {
+                        self.error(
+                            Diagnostic::error(
+                                Code::DuplicateStmt,
+                                "a grant belongs to one `exclusive` group",
+                            )
+                            .primary(t.span, "second group")
+                            .help("put every grant of one 就高不重复 rule in the same group"),
+                        );
+                    }
+                    exclusive = Some(t.value.clone());
+                }
                 ast::GrantStmt::Halt {
                     cond,
                     label,
@@ -1162,6 +1177,7 @@ impl<'a> Checker<'a> {
             caps,
             floors,
             rounding: rounding.map(|(r, _)| r).unwrap_or_default(),
+            exclusive,
             tranches,
             halts,
             clawbacks,
@@ -1511,6 +1527,14 @@ impl<'a> Checker<'a> {
                         _ => None,
                     }
                 }
+                "in_force" => {
+                    let e = self.expr(value, Some(&Type::Bool));
+                    self.expect_bool(&e, "`in_force`");
+                    match crate::eval::constant(&self.prog, &e) {
+                        Some(crate::value::Value::Bool(b)) => Some(Expectation::InForce(b)),
+                        _ => None,
+                    }
+                }
                 "failed" => {
                     let ty = Type::List(Box::new(Type::Text));
                     let e = self.expr(value, Some(&ty));
@@ -1573,6 +1597,7 @@ impl<'a> Checker<'a> {
         self.in_case = false;
         Case {
             name: c.name.value.clone(),
+            on: c.on,
             given,
             expect,
             span: c.span,

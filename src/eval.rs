@@ -163,12 +163,19 @@ pub struct GrantResult {
     pub amount: Decimal,
     /// Present when the grant has tranches, halts or clawbacks.
     pub schedule: Option<Schedule>,
+    /// 就高不重复: another grant of its `exclusive` group was higher, so this
+    /// one is not paid (its computed amount is kept in `after_limits`).
+    pub superseded_by: Option<usize>,
     /// Series fixings and interest computations made for this grant (trace only).
     pub events: Vec<Event>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
+    /// Whether the policy is in force on the evaluation date: `None` when no
+    /// date was given or the policy states no period. When `Some(false)`, the
+    /// applicant is not eligible and no grant is computed.
+    pub in_force: Option<bool>,
     /// Every fixing and interest computation, in evaluation order (trace only).
     pub events: Vec<Event>,
     /// The value of each definition that was evaluated (trace only; `None`
@@ -209,8 +216,15 @@ impl Outcome {
 /// Evaluate a program for one applicant. `inputs` holds one value per input
 /// (`Value::Absent` where the applicant gave none: defaults apply here).
 pub fn evaluate(prog: &Program, inputs: &[Value], trace: bool) -> R<Outcome> {
+    evaluate_on(prog, inputs, None, trace)
+}
+
+/// Evaluate as of a date (an application date): outside the policy's
+/// effective period the applicant is not eligible and the outcome says so.
+pub fn evaluate_on(prog: &Program, inputs: &[Value], on: Option<Date>, trace: bool) -> R<Outcome> {
     let mut ev = Evaluator::new(prog, inputs, trace)?;
-    ev.run()
+    let in_force = on.and_then(|d| in_effect(&prog.meta, d));
+    ev.run(in_force)
 }
 
 /// Evaluate a closed expression (no inputs, definitions or locals), for the
@@ -324,22 +338,26 @@ impl<'p> Evaluator<'p> {
         Ok(ev)
     }
 
-    fn run(&mut self) -> R<Outcome> {
+    fn run(&mut self, in_force: Option<bool>) -> R<Outcome> {
         let mut requirements = Vec::with_capacity(self.prog.eligibility.len());
-        let mut eligible = true;
+        let mut eligible = in_force != Some(false);
         for r in &self.prog.eligibility {
             let res = self.requirement(r)?;
             eligible &= res.passed;
             requirements.push(res);
         }
         let mut grants = Vec::with_capacity(self.prog.grants.len());
-        let mut total = Decimal::ZERO;
         for g in &self.prog.grants {
             let res = if eligible {
                 self.grant(g)?
             } else {
                 empty_grant(GrantStatus::Ineligible)
             };
+            grants.push(res);
+        }
+        supersede(self.prog, &mut grants);
+        let mut total = Decimal::ZERO;
+        for (g, res) in self.prog.grants.iter().zip(&grants) {
             total = total.checked_add(res.amount).ok_or_else(|| {
                 rt(
                     Code::Overflow,
@@ -348,9 +366,9 @@ impl<'p> Evaluator<'p> {
                     None,
                 )
             })?;
-            grants.push(res);
         }
         Ok(Outcome {
+            in_force,
             events: std::mem::take(&mut self.events),
             globals: if self.trace {
                 std::mem::take(&mut self.globals)
@@ -499,6 +517,7 @@ impl<'p> Evaluator<'p> {
             after_limits: current,
             amount,
             schedule,
+            superseded_by: None,
             events: Vec::new(),
         })
     }
@@ -1353,6 +1372,43 @@ impl<'p> Evaluator<'p> {
     }
 }
 
+/// 就高不重复 within a policy: in each `exclusive` group only the grant with
+/// the highest amount is paid (the first one written, on a tie).
+fn supersede(prog: &Program, grants: &mut [GrantResult]) {
+    let mut groups: Vec<&str> = prog
+        .grants
+        .iter()
+        .filter_map(|g| g.exclusive.as_deref())
+        .collect();
+    groups.sort_unstable();
+    groups.dedup();
+    for group in groups {
+        let members: Vec<usize> = prog
+            .grants
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.exclusive.as_deref() == Some(group))
+            .map(|(i, _)| i)
+            .collect();
+        let mut best: Option<(usize, Decimal)> = None;
+        for &i in &members {
+            let a = grants.get(i).map(|r| r.amount).unwrap_or_default();
+            if best.is_none_or(|(_, b)| a > b) {
+                best = Some((i, a));
+            }
+        }
+        let Some((winner, _)) = best else { continue };
+        for &i in &members {
+            if let Some(r) = grants.get_mut(i) {
+                if i != winner && !r.amount.is_zero() {
+                    r.superseded_by = Some(winner);
+                    r.amount = Decimal::ZERO;
+                }
+            }
+        }
+    }
+}
+
 fn empty_grant(status: GrantStatus) -> GrantResult {
     GrantResult {
         status,
@@ -1365,6 +1421,7 @@ fn empty_grant(status: GrantStatus) -> GrantResult {
         after_limits: Decimal::ZERO,
         amount: Decimal::ZERO,
         schedule: None,
+        superseded_by: None,
         events: Vec::new(),
     }
 }

@@ -34,6 +34,10 @@ pub struct Report {
     pub schema: &'static str,
     pub lang: &'static str,
     pub policy: PolicyInfo,
+    /// The evaluation date, when one was given.
+    pub evaluated_on: Option<String>,
+    /// Whether the policy is in force on that date (`null`: not checked).
+    pub in_force: Option<bool>,
     pub eligible: bool,
     /// The conclusion as one sentence.
     pub conclusion: String,
@@ -185,6 +189,8 @@ pub struct GrantItem {
     pub rounding: Option<String>,
     pub amount: Amount,
     pub schedule: Option<ScheduleItem>,
+    /// 就高不重复: the grant of the same group paid instead of this one.
+    pub superseded_by: Option<String>,
     /// Sentences summing up the grant (capped, rate chosen...).
     pub notes: Vec<String>,
 }
@@ -350,6 +356,18 @@ pub fn build(
     out: &Outcome,
     lang: Lang,
 ) -> Report {
+    build_on(prog, sources, inputs, out, lang, None)
+}
+
+/// Build the report of an evaluation made as of a date (`evaluate_on`).
+pub fn build_on(
+    prog: &Program,
+    sources: &Sources,
+    inputs: &[Value],
+    out: &Outcome,
+    lang: Lang,
+    on: Option<crate::value::Date>,
+) -> Report {
     let cx = Ctx {
         prog,
         sources,
@@ -379,7 +397,15 @@ pub fn build(
         })
         .collect();
     let failed = requirements.iter().filter(|r| !r.passed).count();
-    let conclusion = cx.w.conclusion(out.eligible, failed, &summary, out.total);
+    let date = |d: Option<crate::value::Date>| d.map(|x| x.to_string()).unwrap_or_default();
+    let conclusion = match (out.in_force, on) {
+        (Some(false), Some(d)) => cx.w.not_in_force(
+            &d.to_string(),
+            &date(prog.meta.effective_from),
+            &date(prog.meta.effective_to),
+        ),
+        _ => cx.w.conclusion(out.eligible, failed, &summary, out.total),
+    };
     let meta = &prog.meta;
     Report {
         schema: SCHEMA,
@@ -396,6 +422,8 @@ pub fn build(
             effective_from: meta.effective_from.map(|d| d.to_string()),
             effective_to: meta.effective_to.map(|d| d.to_string()),
         },
+        evaluated_on: on.map(|d| d.to_string()),
+        in_force: out.in_force,
         eligible: out.eligible,
         conclusion,
         total: amount(out.total),
@@ -647,6 +675,13 @@ fn grant(cx: &Ctx<'_>, g: &GrantDef, res: &GrantResult) -> GrantItem {
         }
     });
     let mut notes = Vec::new();
+    let superseded_by = res
+        .superseded_by
+        .and_then(|i| cx.prog.grants.get(i))
+        .map(|w| cx.opt_label(&w.label, &w.name));
+    if let Some(w) = &superseded_by {
+        notes.push(cx.w.superseded_note(w));
+    }
     if let Some(c) = caps.iter().find(|c| c.bound) {
         notes.push(w.capped_note(&c.label, res.before_limits, res.after_limits));
     }
@@ -670,6 +705,7 @@ fn grant(cx: &Ctx<'_>, g: &GrantDef, res: &GrantResult) -> GrantItem {
         rounding,
         amount: amount(res.amount),
         schedule,
+        superseded_by,
         notes,
     }
 }

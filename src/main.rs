@@ -42,6 +42,10 @@ enum Command {
         input: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
+        /// Evaluate as of this date (YYYY-MM-DD, e.g. the application date): outside the
+        /// policy's effective period the applicant is not eligible and the result says so
+        #[arg(long, value_parser = parse_date)]
+        on: Option<polc::value::Date>,
     },
     /// Explain one applicant's result: why, why not and how much, step by step
     Explain {
@@ -57,6 +61,9 @@ enum Command {
         /// Write the report to this file (atomically) instead of stdout
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Evaluate as of this date (YYYY-MM-DD): outside the effective period the report says so
+        #[arg(long, value_parser = parse_date)]
+        on: Option<polc::value::Date>,
     },
     /// Run the policies' test cases (default: the policies/ directory)
     Test { paths: Vec<PathBuf> },
@@ -100,7 +107,8 @@ fn run(cli: Cli) -> ExitCode {
             policy,
             input,
             format,
-        } => cmd_run(&policy, &input, format),
+            on,
+        } => cmd_run(&policy, &input, format, on),
         Command::Test { paths } => cmd_test(&paths),
         Command::Explain {
             policy,
@@ -108,7 +116,8 @@ fn run(cli: Cli) -> ExitCode {
             lang,
             format,
             output,
-        } => cmd_explain(&policy, &input, &lang, &format, output.as_deref()),
+            on,
+        } => cmd_explain(&policy, &input, &lang, &format, output.as_deref(), on),
         Command::ExplainCode { code } => match diagnostics::explain(&code) {
             Some(text) => {
                 print!("{text}");
@@ -250,9 +259,15 @@ fn cmd_check(paths: &[PathBuf], deny_warnings: bool) -> ExitCode {
 
 /// Load a policy and an applicant file and evaluate with the trace on: the
 /// compiled policy, the decoded values and the outcome, or the exit code.
+fn parse_date(s: &str) -> Result<polc::value::Date, String> {
+    polc::value::Date::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a date: write YYYY-MM-DD, e.g. 2026-03-01"))
+}
+
 fn evaluate_files(
     policy: &Path,
     input: &Path,
+    on: Option<polc::value::Date>,
 ) -> Result<(Compiled, Vec<polc::value::Value>, polc::eval::Outcome), ExitCode> {
     let c = match load(policy) {
         Ok(c) => c,
@@ -303,7 +318,18 @@ fn evaluate_files(
             return Err(ExitCode::from(2));
         }
     };
-    let result = polc::eval::evaluate(prog, &values, true);
+    let result = polc::eval::evaluate_on(prog, &values, on, true);
+    if let (Some(d), Ok(out)) = (on, &result) {
+        if out.in_force == Some(false) {
+            let m = &prog.meta;
+            eprintln!(
+                "warning: {} is not in force on {d} (effective {} .. {}); the applicant is not eligible",
+                policy.display(),
+                m.effective_from.map(|x| x.to_string()).unwrap_or_default(),
+                m.effective_to.map(|x| x.to_string()).unwrap_or_default()
+            );
+        }
+    }
     match result {
         Ok(out) => Ok((c, values, out)),
         Err(e) => {
@@ -313,8 +339,8 @@ fn evaluate_files(
     }
 }
 
-fn cmd_run(policy: &Path, input: &Path, format: Format) -> ExitCode {
-    let (c, _values, out) = match evaluate_files(policy, input) {
+fn cmd_run(policy: &Path, input: &Path, format: Format, on: Option<polc::value::Date>) -> ExitCode {
+    let (c, _values, out) = match evaluate_files(policy, input, on) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -345,8 +371,9 @@ fn cmd_explain(
     lang: &str,
     format: &str,
     output: Option<&Path>,
+    on: Option<polc::value::Date>,
 ) -> ExitCode {
-    let (c, values, out) = match evaluate_files(policy, input) {
+    let (c, values, out) = match evaluate_files(policy, input, on) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -355,7 +382,7 @@ fn cmd_explain(
     };
     let lang = polc::explain::Lang::parse(lang).unwrap_or(polc::explain::Lang::Zh);
     let format = polc::explain::Format::parse(format).unwrap_or(polc::explain::Format::Text);
-    let report = polc::explain::build(prog, &c.sources, &values, &out, lang);
+    let report = polc::explain::build_on(prog, &c.sources, &values, &out, lang, on);
     let text = polc::explain::render(&report, format);
     match output {
         Some(path) => match write_atomically(path, text.as_bytes()) {

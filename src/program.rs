@@ -324,6 +324,8 @@ pub struct GrantDef {
     pub caps: Vec<Limit>,
     pub floors: Vec<Limit>,
     pub rounding: Rounding,
+    /// 就高不重复 group within the policy: only the highest grant of a group is paid.
+    pub exclusive: Option<String>,
     pub tranches: Vec<Tranche>,
     pub halts: Vec<Halt>,
     pub clawbacks: Vec<Clawback>,
@@ -333,6 +335,8 @@ pub struct GrantDef {
 #[derive(Debug, Clone)]
 pub struct Case {
     pub name: String,
+    /// The evaluation date, when the case states one.
+    pub on: Option<Date>,
     /// Input index → value (already evaluated: case values are constants).
     pub given: Vec<(u32, Value, Span)>,
     pub expect: Vec<(Expectation, Span)>,
@@ -346,6 +350,8 @@ pub enum Expectation {
     Failed(Vec<String>),
     Total(rust_decimal::Decimal),
     Grant(u32, rust_decimal::Decimal),
+    /// `in_force: false`: the evaluation date is outside the effective period.
+    InForce(bool),
     /// `grant.tranche: amount`
     TrancheAmount(u32, u32, rust_decimal::Decimal),
     /// `grant.tranche.status: "paid"` (paid, payable, waiting, cancelled)
@@ -395,6 +401,8 @@ pub struct Meta {
     pub effective_from: Option<Date>,
     pub effective_to: Option<Date>,
     pub articles: Vec<(String, String)>,
+    /// 从高不重复 groups this policy belongs to.
+    pub exclusive: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]

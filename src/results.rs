@@ -273,6 +273,7 @@ pub fn to_json(prog: &Program, out: &Outcome) -> J {
             "after_caps": money_string(res.after_limits),
             "rounding": rounding_text(g.rounding),
             "amount": money_string(res.amount),
+            "superseded_by": res.superseded_by.and_then(|i| prog.grants.get(i)).map(|w| w.name.clone()),
         });
         if let Some(obj) = gj.as_object_mut() {
             if let Some(sched) = &res.schedule {
@@ -290,6 +291,9 @@ pub fn to_json(prog: &Program, out: &Outcome) -> J {
     json!({
         "policy": prog.meta.name,
         "title": prog.meta.title,
+        "effective_from": prog.meta.effective_from.map(|d| d.to_string()),
+        "effective_to": prog.meta.effective_to.map(|d| d.to_string()),
+        "in_force": out.in_force,
         "eligible": out.eligible,
         "failed": failed,
         "requirements": requirements,
@@ -312,7 +316,21 @@ pub fn to_text(prog: &Program, out: &Outcome) -> String {
     }
     s.push('\n');
     let any_granted = out.grants.iter().any(|g| g.status == GrantStatus::Granted);
-    if !out.eligible {
+    if out.in_force == Some(false) {
+        let from = prog
+            .meta
+            .effective_from
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        let to = prog
+            .meta
+            .effective_to
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        s.push_str(&format!(
+            "结论：不在政策有效期内（有效期 {from} 至 {to}），不予支持。\n"
+        ));
+    } else if !out.eligible {
         s.push_str("结论：不符合支持条件。\n");
     } else if !any_granted {
         s.push_str("结论：不符合所申报补助的条件。\n");

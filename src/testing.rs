@@ -1,7 +1,7 @@
 //! Running a policy's own test cases (`case` blocks): evaluate each case's
 //! inputs and compare every expectation, reporting expected vs actual.
 
-use crate::eval::{evaluate, Outcome};
+use crate::eval::{evaluate_on, Outcome};
 use crate::program::{Expectation, Program, ScheduleField};
 use crate::value::{money_string, Value};
 
@@ -29,7 +29,7 @@ pub fn run_cases(prog: &Program) -> Vec<CaseResult> {
                     *slot = v.clone();
                 }
             }
-            let mismatches = match evaluate(prog, &inputs, false) {
+            let mismatches = match evaluate_on(prog, &inputs, case.on, false) {
                 Ok(out) => compare(prog, &out, &case.expect),
                 Err(e) => vec![format!("evaluation failed: {}", e.message)],
             };
@@ -49,6 +49,16 @@ fn compare(
     let mut bad = Vec::new();
     for (x, _) in expect {
         match x {
+            Expectation::InForce(b) => {
+                if out.in_force != Some(*b) {
+                    let got = match out.in_force {
+                        Some(x) => x.to_string(),
+                        None => "unknown (give the case a date: `case \"...\" on 2026-03-01`)"
+                            .to_string(),
+                    };
+                    bad.push(format!("in_force: expected {b}, got {got}"));
+                }
+            }
             Expectation::Eligible(b) => {
                 if out.eligible != *b {
                     bad.push(format!("eligible: expected {b}, got {}", out.eligible));

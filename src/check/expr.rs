@@ -28,13 +28,24 @@ pub(super) fn has_error(e: &Expr) -> bool {
         return true;
     }
     match &e.kind {
-        ExprKind::Field(a, _) | ExprKind::Neg(a) | ExprKind::Not(a) | ExprKind::Table(_, a) | ExprKind::Series(_, a) => has_error(a),
+        ExprKind::Field(a, _)
+        | ExprKind::Neg(a)
+        | ExprKind::Not(a)
+        | ExprKind::Table(_, a)
+        | ExprKind::Series(_, a) => has_error(a),
         ExprKind::Binary(_, a, b) => has_error(a) || has_error(b),
         ExprKind::If(a, b, c) => has_error(a) || has_error(b) || has_error(c),
         ExprKind::Match(a, arms) => has_error(a) || arms.iter().any(|x| has_error(&x.body)),
-        ExprKind::List(xs) | ExprKind::Record(xs) | ExprKind::Call(_, xs) | ExprKind::Builtin(_, xs) => xs.iter().any(has_error),
-        ExprKind::Aggregate { list, filter, map, .. } => {
-            has_error(list) || filter.as_deref().is_some_and(has_error) || map.as_deref().is_some_and(has_error)
+        ExprKind::List(xs)
+        | ExprKind::Record(xs)
+        | ExprKind::Call(_, xs)
+        | ExprKind::Builtin(_, xs) => xs.iter().any(has_error),
+        ExprKind::Aggregate {
+            list, filter, map, ..
+        } => {
+            has_error(list)
+                || filter.as_deref().is_some_and(has_error)
+                || map.as_deref().is_some_and(has_error)
         }
         _ => false,
     }

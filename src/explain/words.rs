@@ -559,6 +559,24 @@ impl W {
         }
     }
 
+    pub fn superseded_note(&self, winner: &str) -> String {
+        if self.zh() {
+            format!("按从高不重复原则，本项不予支持，按较高的“{winner}”支持")
+        } else {
+            format!(
+                "not paid: only the highest of these grants is paid (从高不重复), here “{winner}”"
+            )
+        }
+    }
+
+    pub fn not_in_force(&self, on: &str, from: &str, to: &str) -> String {
+        if self.zh() {
+            format!("结论：本政策有效期为 {from} 至 {to}，{on} 不在有效期内，不予支持。")
+        } else {
+            format!("Conclusion: the policy is in force from {from} to {to}; {on} is outside that period, so nothing is granted.")
+        }
+    }
+
     pub fn clamped_note(&self) -> &'static str {
         if self.zh() {
             "测算金额为负，按 0 元计"

@@ -67,6 +67,7 @@ pub struct PolicyMeta {
     pub issuer: Option<Text>,
     pub effective: Option<(Date, Option<Date>, Span)>,
     pub articles: Vec<(Text, Text)>,
+    pub exclusive: Vec<Text>,
     pub span: Span,
 }
 
@@ -224,6 +225,7 @@ pub enum GrantStmt {
         span: Span,
     },
     Tranche(TrancheDecl),
+    Exclusive(Text),
     Halt {
         cond: Option<Expr>,
         label: Option<Text>,
@@ -289,6 +291,8 @@ pub struct GrantDecl {
 #[derive(Debug, Clone)]
 pub struct CaseDecl {
     pub name: Text,
+    /// `case "..." on 2026-03-01 { ... }`: the evaluation date.
+    pub on: Option<Date>,
     pub given: Vec<(Ident, Expr)>,
     pub expect: Vec<(Ident, Expr)>,
     pub span: Span,

@@ -139,6 +139,7 @@ impl<'d> Builder<'d> {
             issuer: None,
             effective: None,
             articles: Vec::new(),
+            exclusive: Vec::new(),
             span,
         };
         for c in p.into_inner() {
@@ -158,6 +159,12 @@ impl<'d> Builder<'d> {
                                 let to = inner.next().and_then(|d| self.date(d));
                                 if let Some(from) = from {
                                     meta.effective = Some((from, to, fspan));
+                                }
+                            }
+                            Rule::exclusive_field => {
+                                if let Some(t) = inner.next() {
+                                    let t = self.text(t);
+                                    meta.exclusive.push(t);
                                 }
                             }
                             Rule::article_field => {
@@ -593,6 +600,12 @@ impl<'d> Builder<'d> {
                         span,
                     });
                 }
+                Rule::exclusive_stmt => {
+                    if let Some(t) = c.into_inner().next() {
+                        let t = self.text(t);
+                        body.push(GrantStmt::Exclusive(t));
+                    }
+                }
                 Rule::tranche_stmt => {
                     let span = self.span(&c);
                     let mut name = None;
@@ -728,8 +741,10 @@ impl<'d> Builder<'d> {
         };
         let mut given = Vec::new();
         let mut expect = Vec::new();
+        let mut on = None;
         for c in p.into_inner() {
             match c.as_rule() {
+                Rule::date_lit => on = self.date(c),
                 Rule::string => {
                     let s = self.span(&c);
                     let raw = c
@@ -772,6 +787,7 @@ impl<'d> Builder<'d> {
         }
         CaseDecl {
             name,
+            on,
             given,
             expect,
             span,

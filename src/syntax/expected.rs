@@ -68,7 +68,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         input_decl => "an input `name: Type \"label\"`",
         param => "a parameter `name: Type`",
         policy_field | title_field | source_field | issuer_field | effective_field
-        | article_field => "a policy field (title, source, issuer, effective, article)",
+        | article_field | exclusive_field => "a policy field (title, source, issuer, effective, article, exclusive)",
+        exclusive_stmt => "`exclusive`",
         default_value => "`= default`",
         use_items => "`::{...}`",
         arg => "an argument",
