@@ -77,9 +77,25 @@ pub fn decode_applicant(program: &Program, text: &str) -> Result<Vec<Value>, Vec
 /// Decode from an already parsed JSON value tree (for batches later): same
 /// rules as [`decode_applicant`].
 pub fn decode_value(program: &Program, root: &JsonValue) -> Result<Vec<Value>, Vec<DataError>> {
+    decode_with(program, root, false)
+}
+
+/// Decode a shared profile: one document read by several policies, so keys
+/// that this policy does not declare are ignored (inside records they are
+/// still reported: the vocabulary is the same for every policy).
+pub fn decode_profile(program: &Program, root: &JsonValue) -> Result<Vec<Value>, Vec<DataError>> {
+    decode_with(program, root, true)
+}
+
+fn decode_with(
+    program: &Program,
+    root: &JsonValue,
+    profile: bool,
+) -> Result<Vec<Value>, Vec<DataError>> {
     let mut d = Decoder {
         program,
         errors: Vec::new(),
+        profile,
     };
     let values = d.top(root);
     if d.errors.is_empty() {
@@ -201,6 +217,8 @@ impl miette::Diagnostic for Report<'_> {
 struct Decoder<'p> {
     program: &'p Program,
     errors: Vec<DataError>,
+    /// Ignore top-level keys the policy does not declare (a shared profile).
+    profile: bool,
 }
 
 /// `name (label)`, the way a declaration is named in messages.
@@ -433,6 +451,7 @@ impl Decoder<'_> {
                         *slot = Some(value);
                     }
                 }
+                None if self.profile && owner.is_empty() && kind == "input" => {}
                 None => {
                     let what = if owner.is_empty() {
                         format!("unknown {kind} {}", quote(key))

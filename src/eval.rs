@@ -176,6 +176,9 @@ pub struct Outcome {
     /// date was given or the policy states no period. When `Some(false)`, the
     /// applicant is not eligible and no grant is computed.
     pub in_force: Option<bool>,
+    /// 从高不重复 across policies: the policy paid instead of this one (set by
+    /// `stack::apply`); when set, the total and grant amounts are zero.
+    pub superseded_by: Option<String>,
     /// Every fixing and interest computation, in evaluation order (trace only).
     pub events: Vec<Event>,
     /// The value of each definition that was evaluated (trace only; `None`
@@ -369,6 +372,7 @@ impl<'p> Evaluator<'p> {
         }
         Ok(Outcome {
             in_force,
+            superseded_by: None,
             events: std::mem::take(&mut self.events),
             globals: if self.trace {
                 std::mem::take(&mut self.globals)

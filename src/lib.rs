@@ -28,5 +28,6 @@ pub mod eval;
 pub mod explain;
 pub mod program;
 pub mod results;
+pub mod stack;
 pub mod stdlib;
 pub mod testing;

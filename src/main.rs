@@ -35,9 +35,12 @@ enum Command {
         #[arg(long, value_name = "warnings")]
         deny: Option<DenyWhat>,
     },
-    /// Evaluate a policy on one applicant's data (JSON)
+    /// Evaluate a policy on one applicant's data (JSON). With several policies, the
+    /// data is a shared profile (keys a policy does not declare are ignored) and
+    /// 从高不重复 groups are applied across them
     Run {
-        policy: PathBuf,
+        #[arg(required = true)]
+        policies: Vec<PathBuf>,
         #[arg(long, short)]
         input: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Json)]
@@ -104,11 +107,14 @@ fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check { paths, deny } => cmd_check(&paths, deny.is_some()),
         Command::Run {
-            policy,
+            policies,
             input,
             format,
             on,
-        } => cmd_run(&policy, &input, format, on),
+        } => match policies.as_slice() {
+            [one] => cmd_run(one, &input, format, on),
+            many => cmd_run_many(many, &input, format, on),
+        },
         Command::Test { paths } => cmd_test(&paths),
         Command::Explain {
             policy,
@@ -363,6 +369,166 @@ fn cmd_run(policy: &Path, input: &Path, format: Format, on: Option<polc::value::
             ExitCode::SUCCESS
         }
     }
+}
+
+/// Several policies, one profile: evaluate each, then apply 从高不重复.
+fn cmd_run_many(
+    policies: &[PathBuf],
+    input: &Path,
+    format: Format,
+    on: Option<polc::value::Date>,
+) -> ExitCode {
+    let text = match std::fs::read_to_string(input) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", input.display());
+            return ExitCode::from(2);
+        }
+    };
+    let root = match polc::data::json::parse(&text) {
+        Ok(r) => r,
+        Err(e) => {
+            let color = color_stderr() != ColorChoice::Never;
+            eprint!(
+                "{}",
+                polc::data::render_errors(&input.display().to_string(), &text, &[e], color)
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let mut compiled = Vec::new();
+    for p in policies {
+        match load(p) {
+            Ok(c) if c.program.is_some() => compiled.push((p.clone(), c)),
+            Ok(c) => {
+                report(&c, &c.diagnostics);
+                eprintln!(
+                    "error: {} has errors; fix them before running it",
+                    p.display()
+                );
+                return ExitCode::from(1);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    let mut programs = Vec::new();
+    let mut outcomes = Vec::new();
+    let mut problems: Vec<(usize, String)> = Vec::new();
+    let mut code = ExitCode::SUCCESS;
+    for (i, (path, c)) in compiled.iter().enumerate() {
+        let Some(prog) = &c.program else { continue };
+        programs.push(prog);
+        let outcome = match polc::data::decode_profile(prog, &root) {
+            Ok(values) => match polc::eval::evaluate_on(prog, &values, on, true) {
+                Ok(o) => Some(o),
+                Err(e) => {
+                    problems.push((i, e.message.clone()));
+                    None
+                }
+            },
+            Err(errs) => {
+                code = ExitCode::from(2);
+                let color = color_stderr() != ColorChoice::Never;
+                eprintln!("{}:", path.display());
+                eprint!(
+                    "{}",
+                    polc::data::render_errors(&input.display().to_string(), &text, &errs, color)
+                );
+                problems.push((i, format!("{} problem(s) in the data", errs.len())));
+                None
+            }
+        };
+        outcomes.push(outcome);
+    }
+    // Stack over the policies that could be evaluated.
+    let idx: Vec<usize> = (0..outcomes.len())
+        .filter(|i| outcomes.get(*i).is_some_and(|o| o.is_some()))
+        .collect();
+    let progs: Vec<&polc::program::Program> = idx
+        .iter()
+        .filter_map(|i| programs.get(*i).copied())
+        .collect();
+    let mut outs: Vec<polc::eval::Outcome> = idx
+        .iter()
+        .filter_map(|i| outcomes.get(*i).cloned().flatten())
+        .collect();
+    let decisions = polc::stack::apply(&progs, &mut outs);
+    for (k, i) in idx.iter().enumerate() {
+        if let (Some(slot), Some(o)) = (outcomes.get_mut(*i), outs.get(k)) {
+            *slot = Some(o.clone());
+        }
+    }
+    let total = outcomes
+        .iter()
+        .flatten()
+        .map(|o| o.total)
+        .sum::<rust_decimal::Decimal>();
+    let text_out = match format {
+        Format::Json => {
+            let results: Vec<serde_json::Value> = outcomes
+                .iter()
+                .enumerate()
+                .map(|(i, o)| match (o, programs.get(i)) {
+                    (Some(o), Some(p)) => polc::results::to_json(p, o),
+                    (_, p) => serde_json::json!({
+                        "policy": p.map(|p| p.meta.name.clone()),
+                        "error": problems.iter().find(|(k, _)| *k == i).map(|(_, m)| m.clone()),
+                    }),
+                })
+                .collect();
+            let stacking: Vec<serde_json::Value> = decisions
+                .iter()
+                .map(|d| {
+                    let name = |k: usize| {
+                        idx.get(k)
+                            .and_then(|i| programs.get(*i))
+                            .map(|p| p.meta.name.clone())
+                    };
+                    serde_json::json!({
+                        "group": d.group,
+                        "paid": name(d.winner),
+                        "superseded": d.superseded.iter().map(|k| name(*k)).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let j = serde_json::json!({
+                "results": results,
+                "stacking": stacking,
+                "total": polc::value::money_string(total),
+            });
+            serde_json::to_string_pretty(&j).unwrap_or_default() + "\n"
+        }
+        Format::Text => {
+            let mut s = String::new();
+            for (i, o) in outcomes.iter().enumerate() {
+                if let (Some(o), Some(p)) = (o, programs.get(i)) {
+                    s.push_str(&polc::results::to_text(p, o));
+                    if let Some(w) = &o.superseded_by {
+                        s.push_str(&format!(
+                            "按从高不重复原则，本政策不予支持，按较高的 {w} 支持。\n"
+                        ));
+                    }
+                    s.push_str("\n----\n\n");
+                }
+            }
+            s.push_str(&format!(
+                "全部政策合计：{} 元\n",
+                polc::value::money_grouped(total)
+            ));
+            s
+        }
+    };
+    if std::io::stdout()
+        .lock()
+        .write_all(text_out.as_bytes())
+        .is_err()
+    {
+        return ExitCode::from(1);
+    }
+    code
 }
 
 fn cmd_explain(

@@ -294,6 +294,7 @@ pub fn to_json(prog: &Program, out: &Outcome) -> J {
         "effective_from": prog.meta.effective_from.map(|d| d.to_string()),
         "effective_to": prog.meta.effective_to.map(|d| d.to_string()),
         "in_force": out.in_force,
+        "superseded_by": out.superseded_by,
         "eligible": out.eligible,
         "failed": failed,
         "requirements": requirements,

@@ -238,3 +238,38 @@ fn shipped_examples_give_the_hand_computed_amounts() {
         }
     }
 }
+
+#[test]
+fn several_policies_share_a_profile_and_only_the_highest_of_a_group_is_paid() {
+    // 措施甲: 1000万元 × 5% = 50万元; 措施乙: 1 × 30万元 = 30万元. Same 从高不重复 group:
+    // only 甲 is paid.
+    let o = polc(&[
+        "run",
+        "tests/cli/stacking/a.pol",
+        "tests/cli/stacking/b.pol",
+        "--input",
+        "tests/cli/stacking/profile.json",
+        "--on",
+        "2025-06-01",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(j["stacking"][0]["paid"], "measure_a");
+    assert_eq!(j["stacking"][0]["superseded"][0], "measure_b");
+    assert_eq!(j["results"][1]["superseded_by"], "measure_a");
+    assert_eq!(j["results"][1]["total"], "0.00");
+    assert_eq!(j["total"], "500000.00");
+    // In 2026 both are out of force: nothing is paid, and no group decision is needed.
+    let o = polc(&[
+        "run",
+        "tests/cli/stacking/a.pol",
+        "tests/cli/stacking/b.pol",
+        "--input",
+        "tests/cli/stacking/profile.json",
+        "--on",
+        "2026-03-01",
+    ]);
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(j["total"], "0.00");
+    assert_eq!(j["results"][0]["in_force"], false);
+}
