@@ -22,6 +22,7 @@ pub mod syntax;
 pub mod value;
 
 pub mod check;
+pub mod coverage;
 pub mod data;
 pub mod driver;
 pub mod eval;

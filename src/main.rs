@@ -70,6 +70,16 @@ enum Command {
     },
     /// Run the policies' test cases (default: the policies/ directory)
     Test { paths: Vec<PathBuf> },
+    /// Check the coverage table (docs/coverage.md) against the policies: every rule and
+    /// case it names exists, and every grant and requirement is named
+    Coverage {
+        /// The coverage table(s): Markdown files, or directories of them
+        #[arg(default_value = "docs/coverage.md")]
+        tables: Vec<PathBuf>,
+        /// The policies directory
+        #[arg(long, default_value = "policies")]
+        policies: PathBuf,
+    },
     /// Print the long explanation of a diagnostic code, e.g. E0301
     ExplainCode { code: String },
     /// List the stdlib modules, or print one (e.g. std::liaoning)
@@ -124,6 +134,7 @@ fn run(cli: Cli) -> ExitCode {
             output,
             on,
         } => cmd_explain(&policy, &input, &lang, &format, output.as_deref(), on),
+        Command::Coverage { tables, policies } => cmd_coverage(&tables, &policies),
         Command::ExplainCode { code } => match diagnostics::explain(&code) {
             Some(text) => {
                 print!("{text}");
@@ -217,6 +228,92 @@ fn load(path: &Path) -> Result<Compiled, String> {
 
 fn report(c: &Compiled, diags: &[Diagnostic]) {
     diagnostics::render_stderr(&c.sources, diags, color_stderr());
+}
+
+fn cmd_coverage(tables: &[PathBuf], policies_dir: &Path) -> ExitCode {
+    let mut md = Vec::new();
+    for t in tables {
+        if t.is_dir() {
+            let mut files: Vec<PathBuf> = match std::fs::read_dir(t) {
+                Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+                Err(e) => {
+                    eprintln!("error: cannot read {}: {e}", t.display());
+                    return ExitCode::from(1);
+                }
+            };
+            files.retain(|p| p.extension().is_some_and(|x| x == "md"));
+            files.sort();
+            md.extend(files);
+        } else {
+            md.push(t.clone());
+        }
+    }
+    let mut rows = Vec::new();
+    for f in &md {
+        let text = match std::fs::read_to_string(f) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", f.display());
+                return ExitCode::from(1);
+            }
+        };
+        match polc::coverage::parse(&f.display().to_string(), &text) {
+            Ok(r) => rows.extend(r),
+            Err(p) => {
+                eprintln!("error: {}: {}", p.place, p.message);
+                return ExitCode::from(1);
+            }
+        }
+    }
+    let files = match collect_policies(&[policies_dir.to_path_buf()]) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let mut programs = std::collections::BTreeMap::new();
+    for f in &files {
+        let rel = f
+            .strip_prefix(policies_dir)
+            .unwrap_or(f)
+            .display()
+            .to_string();
+        match load(f) {
+            Ok(c) => match c.program {
+                Some(p) => {
+                    programs.insert(rel, p);
+                }
+                None => eprintln!(
+                    "warning: {} does not compile; its rows cannot be checked",
+                    f.display()
+                ),
+            },
+            Err(e) => eprintln!("error: {e}"),
+        }
+    }
+    let problems = polc::coverage::check(&rows, &programs);
+    for p in &problems {
+        eprintln!("error: {}: {}", p.place, p.message);
+    }
+    let computable = rows
+        .iter()
+        .filter(|r| !r.policy.starts_with("not computable"))
+        .count();
+    eprintln!(
+        "coverage: {} rows ({} computable, {} not), {} policies, {} problem{}",
+        rows.len(),
+        computable,
+        rows.len() - computable,
+        programs.len(),
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    );
+    if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn cmd_check(paths: &[PathBuf], deny_warnings: bool) -> ExitCode {
