@@ -38,7 +38,7 @@ use json::{child_index, child_key, quote, JsonKind, JsonValue};
 use rust_decimal::Decimal;
 use std::collections::HashSet;
 use std::fmt;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// One problem in an applicant file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -561,7 +561,7 @@ impl Decoder<'_> {
                 }
             },
             Type::Text => match &v.kind {
-                JsonKind::String(s) => Value::Text(Rc::from(s.as_str())),
+                JsonKind::String(s) => Value::Text(Arc::from(s.as_str())),
                 JsonKind::Number(n) => {
                     self.wrong(
                         t,
@@ -589,7 +589,7 @@ impl Decoder<'_> {
                             self.value(elem, item, &child_index(path, i), &elem_subject)
                         })
                         .collect();
-                    Value::List(Rc::from(values))
+                    Value::List(Arc::from(values))
                 }
                 _ => {
                     let help = format!("write a JSON array, e.g. {}", self.example(t, 0));
@@ -901,7 +901,7 @@ impl Decoder<'_> {
             };
             values.push(value);
         }
-        Value::Record(Rc::from(values))
+        Value::Record(Arc::from(values))
     }
 }
 

@@ -12,7 +12,7 @@ use crate::syntax::ast::{BinOp, RoundMode, RoundUnit};
 use crate::value::{Date, Duration, Value};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::cmp::Ordering;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// An error during evaluation: where, and what went wrong.
 #[derive(Debug, Clone, PartialEq)]
@@ -782,14 +782,14 @@ impl<'p> Evaluator<'p> {
                 for it in items {
                     out.push(self.eval(it)?);
                 }
-                Ok(Value::List(Rc::from(out)))
+                Ok(Value::List(Arc::from(out)))
             }
             ExprKind::Record(fields) => {
                 let mut out = Vec::with_capacity(fields.len());
                 for f in fields {
                     out.push(self.eval(f)?);
                 }
-                Ok(Value::Record(Rc::from(out)))
+                Ok(Value::Record(Arc::from(out)))
             }
             ExprKind::Call(f, args) => {
                 let Some(def) = self.prog.fns.get(*f as usize) else {

@@ -21,6 +21,7 @@ pub mod span;
 pub mod syntax;
 pub mod value;
 
+pub mod batch;
 pub mod check;
 pub mod coverage;
 pub mod data;

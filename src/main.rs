@@ -41,8 +41,22 @@ enum Command {
     Run {
         #[arg(required = true)]
         policies: Vec<PathBuf>,
+        /// One applicant's data (JSON)
+        #[arg(
+            long,
+            short,
+            required_unless_present = "batch",
+            conflicts_with = "batch"
+        )]
+        input: Option<PathBuf>,
+        /// Many applicants: JSON Lines (.jsonl) or CSV (.csv, header row of input names,
+        /// dotted names for record fields); results in input order, using every core
+        #[arg(long)]
+        batch: Option<PathBuf>,
+        /// Where batch results go (written atomically); stdout when not given.
+        /// .csv writes CSV, anything else JSON Lines
         #[arg(long, short)]
-        input: PathBuf,
+        output: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
         /// Evaluate as of this date (YYYY-MM-DD, e.g. the application date): outside the
@@ -119,11 +133,22 @@ fn run(cli: Cli) -> ExitCode {
         Command::Run {
             policies,
             input,
+            batch,
+            output,
             format,
             on,
-        } => match policies.as_slice() {
-            [one] => cmd_run(one, &input, format, on),
-            many => cmd_run_many(many, &input, format, on),
+        } => match (policies.as_slice(), input, batch) {
+            ([one], _, Some(batch)) => cmd_batch(one, &batch, output.as_deref(), on),
+            (_, _, Some(_)) => {
+                eprintln!("error: a batch runs one policy at a time");
+                ExitCode::from(1)
+            }
+            ([one], Some(input), None) => cmd_run(one, &input, format, on),
+            (many, Some(input), None) => cmd_run_many(many, &input, format, on),
+            (_, None, None) => {
+                eprintln!("error: give --input FILE.json (one applicant) or --batch FILE (many)");
+                ExitCode::from(1)
+            }
         },
         Command::Test { paths } => cmd_test(&paths),
         Command::Explain {
@@ -464,6 +489,133 @@ fn cmd_run(policy: &Path, input: &Path, format: Format, on: Option<polc::value::
                 return ExitCode::from(1);
             }
             ExitCode::SUCCESS
+        }
+    }
+}
+
+fn cmd_batch(
+    policy: &Path,
+    batch: &Path,
+    output: Option<&Path>,
+    on: Option<polc::value::Date>,
+) -> ExitCode {
+    use polc::batch::{InputFormat, Options, OutputFormat};
+    let c = match load(policy) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let Some(prog) = &c.program else {
+        report(&c, &c.diagnostics);
+        eprintln!(
+            "error: {} has errors; fix them before running it",
+            policy.display()
+        );
+        return ExitCode::from(1);
+    };
+    let file = match std::fs::File::open(batch) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", batch.display());
+            return ExitCode::from(2);
+        }
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let is_csv = |p: &Path| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv"));
+    let opts = Options {
+        input: if is_csv(batch) {
+            InputFormat::Csv
+        } else {
+            InputFormat::JsonLines
+        },
+        output: if output.is_some_and(is_csv) {
+            OutputFormat::Csv
+        } else {
+            OutputFormat::JsonLines
+        },
+        on,
+        ..Options::default()
+    };
+    let reader = std::io::BufReader::with_capacity(1 << 20, file);
+    // A progress bar only on a terminal, and only when results go to a file.
+    let bar = if std::io::stderr().is_terminal() && output.is_some() {
+        let b = indicatif::ProgressBar::new(size);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {bytes}/{total_bytes} {per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut bad = 0u64;
+    let report_bad = |e: &polc::batch::RecordError| {
+        bad += 1;
+        if bad <= 100 {
+            eprintln!("error: {}:{}: {}", batch.display(), e.line, e.message);
+        } else if bad == 101 {
+            eprintln!("error: more bad records; only the first 100 are listed");
+        }
+    };
+    let result = match output {
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+            let r = std::fs::File::create(&tmp)
+                .and_then(|f| polc::batch::run(prog, reader, f, &opts, report_bad, |b| bar.inc(b)));
+            let r = r.and_then(|s| std::fs::rename(&tmp, path).map(|_| s));
+            if r.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            r
+        }
+        None => polc::batch::run(
+            prog,
+            reader,
+            std::io::stdout().lock(),
+            &opts,
+            report_bad,
+            |b| bar.inc(b),
+        ),
+    };
+    bar.finish_and_clear();
+    match result {
+        Ok(s) => {
+            let grants: Vec<String> = prog
+                .grants
+                .iter()
+                .zip(&s.grant_totals)
+                .map(|(g, t)| format!("{} {}", g.name, polc::value::money_string(*t)))
+                .collect();
+            eprintln!(
+                "batch: {} records, {} evaluated, {} eligible, {} failed; totals: {}; total {}",
+                s.records,
+                s.evaluated,
+                s.eligible,
+                s.failed,
+                grants.join(", "),
+                polc::value::money_string(s.total)
+            );
+            if s.failed > 0 {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("error: the batch stopped: {e}; no output file was written");
+            ExitCode::from(1)
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use rust_decimal::Decimal;
 use std::fmt;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A calendar date, stored as days since 1970-01-01.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -213,10 +213,10 @@ pub enum Value {
     Bool(bool),
     Date(Date),
     Duration(Duration),
-    Text(Rc<str>),
+    Text(Arc<str>),
     Enum(u32, u32),
-    Record(Rc<[Value]>),
-    List(Rc<[Value]>),
+    Record(Arc<[Value]>),
+    List(Arc<[Value]>),
     /// An optional input that was not given.
     Absent,
 }

@@ -3,7 +3,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-const POLICY: &str = "policies/000-zhizao-2026/1-01-equipment-renewal.pol";
+/// A frozen copy of 附件1-1 as first encoded (the shipped one evolves).
+const POLICY: &str = "tests/cli/equipment.pol";
 
 fn polc(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_polc"))

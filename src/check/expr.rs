@@ -7,7 +7,7 @@ use crate::program::*;
 use crate::span::Span;
 use crate::syntax::ast::{self, BinOp, Lit};
 use crate::value::Value;
-use std::rc::Rc;
+use std::sync::Arc;
 
 const BUILTINS: &[&str] = &[
     "min", "max", "abs", "present", "year", "month", "day", "days", "sum", "count", "any", "all",
@@ -60,7 +60,7 @@ pub(super) fn lit_value(l: &Lit) -> (Value, Type) {
         Lit::Bool(b) => (Value::Bool(*b), Type::Bool),
         Lit::Date(d) => (Value::Date(*d), Type::Date),
         Lit::Duration(d) => (Value::Duration(*d), Type::Duration),
-        Lit::Text(t) => (Value::Text(Rc::from(t.as_str())), Type::Text),
+        Lit::Text(t) => (Value::Text(Arc::from(t.as_str())), Type::Text),
     }
 }
 

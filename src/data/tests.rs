@@ -175,7 +175,7 @@ fn decodes_every_kind_of_input() {
     let Value::Record(first) = &loans[0] else {
         panic!()
     };
-    assert_eq!(first[0], Value::Text(Rc::from("工商银行")));
+    assert_eq!(first[0], Value::Text(Arc::from("工商银行")));
     assert_eq!(first[1], Value::Money(Decimal::from(150_000_000)));
     assert_eq!(first[2], Value::Rate(dec("0.0345")));
     assert_eq!(
@@ -265,7 +265,7 @@ fn other_accepted_forms() {
         assert_eq!(v[6], Value::Duration(d), "{text}");
     }
     let v = ok(&p, &with("note", Some("\"a\\u00e9\\ud83d\\ude00\\n\"")));
-    assert_eq!(v[7], Value::Text(Rc::from("aé😀\n")));
+    assert_eq!(v[7], Value::Text(Arc::from("aé😀\n")));
     // Defaulted input given explicitly, as an integer string and with an exponent.
     let v = ok(&p, &with("employees", Some("\"120\"")));
     assert_eq!(v[3], Value::Int(120));

@@ -1,0 +1,477 @@
+//! Batch evaluation: many applicants through one checked program. Records are
+//! read in chunks (memory stays bounded whatever the file's size), each chunk
+//! is evaluated on every core (rayon), and results are written in input
+//! order. A bad record is reported with its line number and reason and the
+//! rest go on. Readers and writers are handed in: the CLI owns the files.
+//!
+//! Input: JSON Lines (one applicant object per line; blank lines are skipped)
+//! or CSV (a header row of input names; a record field is a dotted column,
+//! `project.approved_investment`; a cell starting with `[` or `{` is JSON, for
+//! lists such as loans; `true`/`false` are booleans; an empty cell is "not
+//! given"). Output: JSON Lines or CSV, one row per good record.
+
+use crate::data::json::{self, JsonKind, JsonValue};
+use crate::eval::{evaluate_on, GrantStatus, Outcome};
+use crate::program::Program;
+use crate::value::{money_string, Date, Value};
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use std::io::{BufRead, Write};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    JsonLines,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    JsonLines,
+    Csv,
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub input: InputFormat,
+    pub output: OutputFormat,
+    /// Evaluate as of this date (validity).
+    pub on: Option<Date>,
+    /// Records per parallel chunk.
+    pub chunk: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            input: InputFormat::JsonLines,
+            output: OutputFormat::JsonLines,
+            on: None,
+            chunk: 16_384,
+        }
+    }
+}
+
+/// A record that could not be evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordError {
+    /// 1-based line in the input file.
+    pub line: u64,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    /// Records read (good and bad).
+    pub records: u64,
+    pub evaluated: u64,
+    pub eligible: u64,
+    pub failed: u64,
+    /// Sum of each grant over the batch, in program order.
+    pub grant_totals: Vec<Decimal>,
+    pub total: Decimal,
+}
+
+/// One evaluated record, ready to be written (and to enter pools).
+#[derive(Debug, Clone)]
+pub struct Evaluated {
+    pub line: u64,
+    pub outcome: Outcome,
+}
+
+/// Decode one JSON Lines record.
+pub fn decode_json_line(prog: &Program, text: &str) -> Result<Vec<Value>, String> {
+    let root = json::parse(text).map_err(|e| e.to_string())?;
+    crate::data::decode_value(prog, &root).map_err(|errs| {
+        errs.iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
+/// Turn a CSV record into the JSON tree the decoder reads.
+fn csv_tree(headers: &[Vec<String>], record: &csv::StringRecord) -> Result<JsonValue, String> {
+    let mut root: Vec<(String, (usize, usize), JsonValue)> = Vec::new();
+    for (path, cell) in headers.iter().zip(record.iter()) {
+        if cell.is_empty() {
+            continue;
+        }
+        let value = match cell.trim() {
+            "true" => JsonValue {
+                kind: JsonKind::Bool(true),
+                span: (0, 0),
+            },
+            "false" => JsonValue {
+                kind: JsonKind::Bool(false),
+                span: (0, 0),
+            },
+            t if t.starts_with('[') || t.starts_with('{') => {
+                json::parse(t).map_err(|e| format!("column {}: {e}", path.join(".")))?
+            }
+            t => JsonValue {
+                kind: JsonKind::String(t.to_string()),
+                span: (0, 0),
+            },
+        };
+        insert(&mut root, path, value);
+    }
+    Ok(JsonValue {
+        kind: JsonKind::Object(root),
+        span: (0, 0),
+    })
+}
+
+fn insert(obj: &mut Vec<(String, (usize, usize), JsonValue)>, path: &[String], value: JsonValue) {
+    let Some((first, rest)) = path.split_first() else {
+        return;
+    };
+    if rest.is_empty() {
+        obj.push((first.clone(), (0, 0), value));
+        return;
+    }
+    let pos = obj.iter().position(|(k, _, _)| k == first);
+    let idx = match pos {
+        Some(i) => i,
+        None => {
+            obj.push((
+                first.clone(),
+                (0, 0),
+                JsonValue {
+                    kind: JsonKind::Object(Vec::new()),
+                    span: (0, 0),
+                },
+            ));
+            obj.len() - 1
+        }
+    };
+    if let Some((
+        _,
+        _,
+        JsonValue {
+            kind: JsonKind::Object(inner),
+            ..
+        },
+    )) = obj.get_mut(idx)
+    {
+        insert(inner, rest, value);
+    }
+}
+
+/// Evaluate one decoded record (no trace: the fast path).
+fn eval_record(
+    prog: &Program,
+    line: u64,
+    values: Result<Vec<Value>, String>,
+    on: Option<Date>,
+) -> Result<Evaluated, RecordError> {
+    let values = values.map_err(|message| RecordError { line, message })?;
+    evaluate_on(prog, &values, on, false)
+        .map(|outcome| Evaluated { line, outcome })
+        .map_err(|e| RecordError {
+            line,
+            message: e.message,
+        })
+}
+
+/// Write one result as a JSON Lines row: `{"line":1,"eligible":true,"grants":{"direct":"…"},"total":"…"}`.
+pub fn json_row(prog: &Program, e: &Evaluated, out: &mut String) {
+    use std::fmt::Write as _;
+    let _ = write!(
+        out,
+        "{{\"line\":{},\"eligible\":{},\"grants\":{{",
+        e.line, e.outcome.eligible
+    );
+    for (i, (g, r)) in prog.grants.iter().zip(&e.outcome.grants).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(
+            out,
+            "{}:\"{}\"",
+            json_string(&g.name),
+            money_string(r.amount)
+        );
+    }
+    let _ = write!(out, "}},\"total\":\"{}\"", money_string(e.outcome.total));
+    if e.outcome.in_force == Some(false) {
+        out.push_str(",\"in_force\":false");
+    }
+    out.push_str("}\n");
+}
+
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+}
+
+fn csv_header(prog: &Program) -> Vec<String> {
+    let mut h = vec!["line".to_string(), "eligible".to_string()];
+    h.extend(prog.grants.iter().map(|g| g.name.clone()));
+    h.push("total".to_string());
+    h
+}
+
+fn csv_row(e: &Evaluated) -> Vec<String> {
+    let mut r = vec![e.line.to_string(), e.outcome.eligible.to_string()];
+    r.extend(e.outcome.grants.iter().map(|g| money_string(g.amount)));
+    r.push(money_string(e.outcome.total));
+    r
+}
+
+fn add_to_summary(s: &mut Summary, e: &Evaluated) {
+    s.evaluated += 1;
+    if e.outcome.eligible {
+        s.eligible += 1;
+    }
+    for (t, g) in s.grant_totals.iter_mut().zip(&e.outcome.grants) {
+        if g.status == GrantStatus::Granted {
+            *t = t.checked_add(g.amount).unwrap_or(*t);
+        }
+    }
+    s.total = s.total.checked_add(e.outcome.total).unwrap_or(s.total);
+}
+
+/// A source of raw records with their line numbers.
+enum Records<R: BufRead> {
+    Lines {
+        reader: R,
+        line: u64,
+        buf: String,
+    },
+    Csv {
+        reader: csv::Reader<R>,
+        headers: Vec<Vec<String>>,
+    },
+}
+
+enum Raw {
+    Json(u64, String),
+    Csv(u64, csv::StringRecord),
+    Bad(RecordError),
+}
+
+impl<R: BufRead> Records<R> {
+    fn new(reader: R, format: InputFormat) -> Result<Self, RecordError> {
+        match format {
+            InputFormat::JsonLines => Ok(Records::Lines {
+                reader,
+                line: 0,
+                buf: String::new(),
+            }),
+            InputFormat::Csv => {
+                let mut reader = csv::ReaderBuilder::new()
+                    .flexible(false)
+                    .from_reader(reader);
+                let headers = reader
+                    .headers()
+                    .map_err(|e| RecordError {
+                        line: 1,
+                        message: format!("cannot read the CSV header row: {e}"),
+                    })?
+                    .iter()
+                    .map(|h| h.trim().split('.').map(|s| s.to_string()).collect())
+                    .collect();
+                Ok(Records::Csv { reader, headers })
+            }
+        }
+    }
+
+    /// Read up to `n` records. Returns the bytes read (for progress) too.
+    fn chunk(&mut self, n: usize) -> std::io::Result<(Vec<Raw>, u64)> {
+        let mut out = Vec::with_capacity(n);
+        let mut bytes = 0u64;
+        match self {
+            Records::Lines { reader, line, buf } => {
+                while out.len() < n {
+                    buf.clear();
+                    let read = reader.read_line(buf)?;
+                    if read == 0 {
+                        break;
+                    }
+                    bytes += read as u64;
+                    *line += 1;
+                    let text = buf.trim();
+                    if text.is_empty() {
+                        continue;
+                    }
+                    out.push(Raw::Json(*line, text.to_string()));
+                }
+            }
+            Records::Csv { reader, .. } => {
+                let mut rec = csv::StringRecord::new();
+                while out.len() < n {
+                    match reader.read_record(&mut rec) {
+                        Ok(false) => break,
+                        Ok(true) => {
+                            let line = rec.position().map(|p| p.line()).unwrap_or(0);
+                            bytes += rec.as_slice().len() as u64 + 1;
+                            out.push(Raw::Csv(line, rec.clone()));
+                        }
+                        Err(e) => {
+                            let line = e.position().map(|p| p.line()).unwrap_or(0);
+                            if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                                return Err(std::io::Error::other(e.to_string()));
+                            }
+                            out.push(Raw::Bad(RecordError {
+                                line,
+                                message: format!("malformed CSV record: {e}"),
+                            }));
+                        }
+                    }
+                }
+            }
+        }
+        Ok((out, bytes))
+    }
+
+    fn headers(&self) -> Option<&[Vec<String>]> {
+        match self {
+            Records::Csv { headers, .. } => Some(headers),
+            Records::Lines { .. } => None,
+        }
+    }
+}
+
+/// Evaluate every record of `input`, calling `sink` with each chunk's results
+/// in input order and `report` with each bad record; `progress` gets the bytes
+/// read after each chunk.
+pub fn for_each_chunk<R: BufRead>(
+    prog: &Program,
+    input: R,
+    opts: &Options,
+    mut sink: impl FnMut(&[Evaluated]) -> std::io::Result<()>,
+    mut report: impl FnMut(&RecordError),
+    mut progress: impl FnMut(u64),
+) -> std::io::Result<Summary> {
+    let mut summary = Summary {
+        grant_totals: vec![Decimal::ZERO; prog.grants.len()],
+        ..Summary::default()
+    };
+    let mut records = match Records::new(input, opts.input) {
+        Ok(r) => r,
+        Err(e) => {
+            report(&e);
+            summary.failed += 1;
+            return Ok(summary);
+        }
+    };
+    let headers: Option<Vec<Vec<String>>> = records.headers().map(|h| h.to_vec());
+    loop {
+        let (raw, bytes) = records.chunk(opts.chunk.max(1))?;
+        if raw.is_empty() {
+            break;
+        }
+        summary.records += raw.len() as u64;
+        let results: Vec<Result<Evaluated, RecordError>> = raw
+            .into_par_iter()
+            .map(|r| match r {
+                Raw::Json(line, text) => {
+                    eval_record(prog, line, decode_json_line(prog, &text), opts.on)
+                }
+                Raw::Csv(line, rec) => {
+                    let values =
+                        csv_tree(headers.as_deref().unwrap_or(&[]), &rec).and_then(|tree| {
+                            crate::data::decode_value(prog, &tree).map_err(|errs| {
+                                errs.iter()
+                                    .map(|e| e.to_string())
+                                    .collect::<Vec<_>>()
+                                    .join("; ")
+                            })
+                        });
+                    eval_record(prog, line, values, opts.on)
+                }
+                Raw::Bad(e) => Err(e),
+            })
+            .collect();
+        let mut good = Vec::with_capacity(results.len());
+        for r in results {
+            match r {
+                Ok(e) => {
+                    add_to_summary(&mut summary, &e);
+                    good.push(e);
+                }
+                Err(e) => {
+                    summary.failed += 1;
+                    report(&e);
+                }
+            }
+        }
+        sink(&good)?;
+        progress(bytes);
+    }
+    Ok(summary)
+}
+
+/// Evaluate a batch and write the results (no pools): the common path.
+pub fn run<R: BufRead, W: Write>(
+    prog: &Program,
+    input: R,
+    output: W,
+    opts: &Options,
+    report: impl FnMut(&RecordError),
+    progress: impl FnMut(u64),
+) -> std::io::Result<Summary> {
+    let mut writer = Writer::new(prog, output, opts.output)?;
+    let summary = for_each_chunk(
+        prog,
+        input,
+        opts,
+        |chunk| writer.write(chunk),
+        report,
+        progress,
+    )?;
+    writer.finish()?;
+    Ok(summary)
+}
+
+/// Writes results in the chosen format.
+pub struct Writer<'p, W: Write> {
+    prog: &'p Program,
+    out: WriterKind<W>,
+}
+
+enum WriterKind<W: Write> {
+    Json(std::io::BufWriter<W>),
+    Csv(Box<csv::Writer<W>>),
+}
+
+impl<'p, W: Write> Writer<'p, W> {
+    pub fn new(prog: &'p Program, output: W, format: OutputFormat) -> std::io::Result<Self> {
+        let out = match format {
+            OutputFormat::JsonLines => {
+                WriterKind::Json(std::io::BufWriter::with_capacity(1 << 20, output))
+            }
+            OutputFormat::Csv => {
+                let mut w = csv::Writer::from_writer(output);
+                w.write_record(csv_header(prog))
+                    .map_err(std::io::Error::other)?;
+                WriterKind::Csv(Box::new(w))
+            }
+        };
+        Ok(Writer { prog, out })
+    }
+
+    pub fn write(&mut self, chunk: &[Evaluated]) -> std::io::Result<()> {
+        match &mut self.out {
+            WriterKind::Json(w) => {
+                let mut s = String::with_capacity(chunk.len() * 96);
+                for e in chunk {
+                    json_row(self.prog, e, &mut s);
+                }
+                w.write_all(s.as_bytes())
+            }
+            WriterKind::Csv(w) => {
+                for e in chunk {
+                    w.write_record(csv_row(e)).map_err(std::io::Error::other)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub fn finish(self) -> std::io::Result<()> {
+        match self.out {
+            WriterKind::Json(mut w) => w.flush(),
+            WriterKind::Csv(mut w) => w.flush(),
+        }
+    }
+}
