@@ -15,6 +15,7 @@ use crate::eval::{evaluate_on, GrantStatus, Outcome};
 use crate::program::Program;
 use crate::value::{money_string, Date, Value};
 use rayon::prelude::*;
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use std::io::{BufRead, Write};
 
@@ -410,6 +411,9 @@ pub fn run<R: BufRead, W: Write>(
     report: impl FnMut(&RecordError),
     progress: impl FnMut(u64),
 ) -> std::io::Result<Summary> {
+    if !prog.pools.is_empty() {
+        return run_pooled(prog, input, output, opts, report, progress);
+    }
     let mut writer = Writer::new(prog, output, opts.output)?;
     let summary = for_each_chunk(
         prog,
@@ -474,4 +478,286 @@ impl<'p, W: Write> Writer<'p, W> {
             WriterKind::Csv(mut w) => w.flush(),
         }
     }
+}
+
+/// What pools and quotas need of one record: its grants and keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compact {
+    pub line: u64,
+    pub eligible: bool,
+    pub in_force: Option<bool>,
+    /// Each grant's amount: entitlement before the pools, allocation after.
+    pub amounts: Vec<Decimal>,
+    pub keys: Vec<Option<Value>>,
+    /// Per pool or quota: (entitled, allocated) over its grants.
+    pub pools: Vec<(Decimal, Decimal)>,
+}
+
+impl Compact {
+    pub fn of(e: &Evaluated) -> Compact {
+        Compact {
+            line: e.line,
+            eligible: e.outcome.eligible,
+            in_force: e.outcome.in_force,
+            amounts: e.outcome.grants.iter().map(|g| g.amount).collect(),
+            keys: e.outcome.keys.clone(),
+            pools: Vec::new(),
+        }
+    }
+
+    pub fn total(&self) -> Decimal {
+        self.amounts
+            .iter()
+            .fold(Decimal::ZERO, |a, b| a.checked_add(*b).unwrap_or(a))
+    }
+}
+
+/// Order for allocation: by key (absent keys last), then input order.
+fn key_order(records: &[Compact], k: usize, desc: bool) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..records.len()).collect();
+    let key = |i: usize| {
+        records
+            .get(i)
+            .and_then(|r| r.keys.get(k).cloned().flatten())
+    };
+    idx.sort_by(|&a, &b| {
+        let (ka, kb) = (key(a), key(b));
+        let ord = match (&ka, &kb) {
+            (Some(x), Some(y)) => {
+                let o = crate::eval::order_values(x, y).unwrap_or(std::cmp::Ordering::Equal);
+                if desc {
+                    o.reverse()
+                } else {
+                    o
+                }
+            }
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        };
+        ord.then(a.cmp(&b))
+    });
+    idx
+}
+
+fn fen_down(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero)
+}
+
+/// Scale the grants of one pool in a record so they add up to `target`
+/// (each rounded down to 分, so the pool is never exceeded).
+fn scale(rec: &mut Compact, grants: &[u32], entitled: Decimal, target: Decimal) -> Decimal {
+    if entitled.is_zero() {
+        return Decimal::ZERO;
+    }
+    let mut given = Decimal::ZERO;
+    for &g in grants {
+        if let Some(a) = rec.amounts.get_mut(g as usize) {
+            let share = a
+                .checked_mul(target)
+                .and_then(|x| x.checked_div(entitled))
+                .map(fen_down)
+                .unwrap_or(Decimal::ZERO);
+            *a = share;
+            given = given.checked_add(share).unwrap_or(given);
+        }
+    }
+    given
+}
+
+/// Apply every pool and quota of the program, in order, to the whole batch.
+/// Pools: if the entitlements exceed the budget, pay pro rata (each amount
+/// scaled by budget ÷ entitlements, rounded down to 分) or in key order until
+/// the budget runs out (the last paid gets what is left). Quotas: of the
+/// records entitled to the grants, only the first ⌊share × records⌋ by the
+/// ranking keep them.
+pub fn allocate(prog: &Program, records: &mut [Compact]) {
+    for r in records.iter_mut() {
+        r.pools.clear();
+    }
+    for (k, pool) in prog.pools.iter().enumerate() {
+        let entitled: Vec<Decimal> = records
+            .iter()
+            .map(|r| {
+                pool.grants
+                    .iter()
+                    .filter_map(|g| r.amounts.get(*g as usize))
+                    .fold(Decimal::ZERO, |a, b| a.checked_add(*b).unwrap_or(a))
+            })
+            .collect();
+        for (r, e) in records.iter_mut().zip(&entitled) {
+            r.pools.push((*e, *e));
+        }
+        if pool.quota {
+            let n = Decimal::from(records.len() as u64);
+            let allowed = pool
+                .limit
+                .checked_mul(n)
+                .and_then(|x| x.floor().to_u64())
+                .unwrap_or(0);
+            let desc = pool.key.as_ref().is_none_or(|(_, d)| *d);
+            let mut kept = 0u64;
+            for i in key_order(records, k, desc) {
+                if entitled.get(i).is_none_or(|e| e.is_zero()) {
+                    continue;
+                }
+                if kept < allowed {
+                    kept += 1;
+                } else if let Some(r) = records.get_mut(i) {
+                    for &g in &pool.grants {
+                        if let Some(a) = r.amounts.get_mut(g as usize) {
+                            *a = Decimal::ZERO;
+                        }
+                    }
+                    if let Some(p) = r.pools.get_mut(k) {
+                        p.1 = Decimal::ZERO;
+                    }
+                }
+            }
+            continue;
+        }
+        let sum = entitled
+            .iter()
+            .fold(Decimal::ZERO, |a, b| a.checked_add(*b).unwrap_or(a));
+        if sum <= pool.limit {
+            continue;
+        }
+        match &pool.key {
+            None => {
+                for (i, r) in records.iter_mut().enumerate() {
+                    let e = entitled.get(i).copied().unwrap_or_default();
+                    let target = e
+                        .checked_mul(pool.limit)
+                        .and_then(|x| x.checked_div(sum))
+                        .unwrap_or_default();
+                    let given = scale(r, &pool.grants, e, target);
+                    if let Some(p) = r.pools.get_mut(k) {
+                        p.1 = given;
+                    }
+                }
+            }
+            Some((_, desc)) => {
+                let mut left = pool.limit;
+                for i in key_order(records, k, *desc) {
+                    let e = entitled.get(i).copied().unwrap_or_default();
+                    let take = e.min(left);
+                    let Some(r) = records.get_mut(i) else {
+                        continue;
+                    };
+                    let given = if take == e {
+                        e
+                    } else {
+                        scale(r, &pool.grants, e, take)
+                    };
+                    left = left.checked_sub(given).unwrap_or(Decimal::ZERO);
+                    if let Some(p) = r.pools.get_mut(k) {
+                        p.1 = given;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A JSON Lines row for an allocated record, with each pool's entitlement and allocation.
+pub fn compact_row(prog: &Program, r: &Compact, out: &mut String) {
+    use std::fmt::Write as _;
+    let _ = write!(
+        out,
+        "{{\"line\":{},\"eligible\":{},\"grants\":{{",
+        r.line, r.eligible
+    );
+    for (i, (g, a)) in prog.grants.iter().zip(&r.amounts).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "{}:\"{}\"", json_string(&g.name), money_string(*a));
+    }
+    out.push_str("},\"pools\":{");
+    for (i, (p, (e, a))) in prog.pools.iter().zip(&r.pools).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(
+            out,
+            "{}:{{\"entitled\":\"{}\",\"allocated\":\"{}\"}}",
+            json_string(&p.name),
+            money_string(*e),
+            money_string(*a)
+        );
+    }
+    let _ = write!(out, "}},\"total\":\"{}\"", money_string(r.total()));
+    if r.in_force == Some(false) {
+        out.push_str(",\"in_force\":false");
+    }
+    out.push_str("}\n");
+}
+
+/// A batch for a policy with pools or quotas: evaluate everything (keeping
+/// only what allocation needs), allocate, then write.
+pub fn run_pooled<R: BufRead, W: Write>(
+    prog: &Program,
+    input: R,
+    mut output: W,
+    opts: &Options,
+    report: impl FnMut(&RecordError),
+    progress: impl FnMut(u64),
+) -> std::io::Result<Summary> {
+    let mut records: Vec<Compact> = Vec::new();
+    let mut summary = for_each_chunk(
+        prog,
+        input,
+        opts,
+        |chunk| {
+            records.extend(chunk.iter().map(Compact::of));
+            Ok(())
+        },
+        report,
+        progress,
+    )?;
+    allocate(prog, &mut records);
+    summary.grant_totals = vec![Decimal::ZERO; prog.grants.len()];
+    summary.total = Decimal::ZERO;
+    for r in &records {
+        for (t, a) in summary.grant_totals.iter_mut().zip(&r.amounts) {
+            *t = t.checked_add(*a).unwrap_or(*t);
+        }
+        summary.total = summary
+            .total
+            .checked_add(r.total())
+            .unwrap_or(summary.total);
+    }
+    match opts.output {
+        OutputFormat::JsonLines => {
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut output);
+            let mut s = String::new();
+            for r in &records {
+                s.clear();
+                compact_row(prog, r, &mut s);
+                w.write_all(s.as_bytes())?;
+            }
+            w.flush()?;
+        }
+        OutputFormat::Csv => {
+            let mut w = csv::Writer::from_writer(&mut output);
+            let mut header = csv_header(prog);
+            for p in &prog.pools {
+                header.push(format!("{}.entitled", p.name));
+                header.push(format!("{}.allocated", p.name));
+            }
+            w.write_record(&header).map_err(std::io::Error::other)?;
+            for r in &records {
+                let mut row = vec![r.line.to_string(), r.eligible.to_string()];
+                row.extend(r.amounts.iter().map(|a| money_string(*a)));
+                row.push(money_string(r.total()));
+                for (e, a) in &r.pools {
+                    row.push(money_string(*e));
+                    row.push(money_string(*a));
+                }
+                w.write_record(&row).map_err(std::io::Error::other)?;
+            }
+            w.flush()?;
+        }
+    }
+    Ok(summary)
 }

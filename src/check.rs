@@ -864,6 +864,11 @@ impl<'a> Checker<'a> {
             let def = self.grant(g);
             self.prog.grants.push(def);
         }
+        for pd in &file.pools {
+            if let Some(def) = self.pool(pd) {
+                self.prog.pools.push(def);
+            }
+        }
         for c in &file.cases {
             let case = self.case(c);
             self.prog.cases.push(case);
@@ -955,6 +960,7 @@ impl<'a> Checker<'a> {
         let mut floors = Vec::new();
         let mut tranches: Vec<Tranche> = Vec::new();
         let mut exclusive: Option<String> = None;
+        let mut require_after: Vec<u32> = Vec::new();
         let mut halts = Vec::new();
         let mut clawbacks = Vec::new();
         let mut rounding: Option<(Rounding, Span)> = None;
@@ -976,7 +982,10 @@ impl<'a> Checker<'a> {
                     }
                     when = Some(c);
                 }
-                ast::GrantStmt::Require(r) => requires.push(self.requirement(r)),
+                ast::GrantStmt::Require(r) => {
+                    require_after.push(self.locals.len() as u32);
+                    requires.push(self.requirement(r));
+                }
                 ast::GrantStmt::Let(l) => {
                     let declared = l.ty.as_ref().map(|t| self.resolve_type(t));
                     let saved = self.reads.replace(Vec::new());
@@ -1170,6 +1179,7 @@ impl<'a> Checker<'a> {
             cite: text(&g.cite),
             when,
             requires,
+            require_after,
             steps,
             amount,
             amount_label,
@@ -1354,6 +1364,115 @@ impl<'a> Checker<'a> {
                 "write `grant.tranche`, `grant.tranche.status` or `grant.paid|payable|waiting|cancelled|to_return`".into(),
             ),
         }
+    }
+
+    fn pool(&mut self, pd: &ast::PoolDecl) -> Option<PoolDef> {
+        let what = if pd.quota { "quota" } else { "pool" };
+        let bad = |c: &mut Self, span: Span, msg: String, help: &str| {
+            c.error(
+                Diagnostic::error(Code::BadPool, msg)
+                    .primary(span, "here")
+                    .help(help.to_string()),
+            );
+        };
+        let want = if pd.quota { Type::Rate } else { Type::Money };
+        let limit = match &pd.limit {
+            None => {
+                let help = if pd.quota {
+                    "add `share 30%`"
+                } else {
+                    "add `limit 500万元`"
+                };
+                bad(
+                    self,
+                    pd.name.span,
+                    format!("{what} `{}` states no limit", pd.name.name),
+                    help,
+                );
+                None
+            }
+            Some(e) => {
+                let x = self.expr(e, Some(&want));
+                self.expect_type(&x, &want, &format!("a {what}'s limit"));
+                match crate::eval::constant(&self.prog, &x) {
+                    Some(crate::value::Value::Money(m)) if !pd.quota => Some(m),
+                    Some(crate::value::Value::Rate(r))
+                        if pd.quota
+                            && r >= rust_decimal::Decimal::ZERO
+                            && r <= rust_decimal::Decimal::ONE =>
+                    {
+                        Some(r)
+                    }
+                    _ => {
+                        bad(
+                            self,
+                            e.span,
+                            format!("the {what}'s limit must be a constant"),
+                            "write the figure the text gives: `500万元`, `30%`",
+                        );
+                        None
+                    }
+                }
+            }
+        };
+        let mut grants = Vec::new();
+        for g in &pd.grants {
+            match self.prog.grant_index(&g.name) {
+                Some(i) => grants.push(i as u32),
+                None => {
+                    let names: Vec<&str> =
+                        self.prog.grants.iter().map(|g| g.name.as_str()).collect();
+                    let help = match suggest(&g.name, names) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "name grants declared in this policy".to_string(),
+                    };
+                    bad(self, g.span, format!("no grant `{}`", g.name), &help);
+                }
+            }
+        }
+        if grants.is_empty() {
+            grants = (0..self.prog.grants.len() as u32).collect();
+        }
+        let key = match &pd.key {
+            Some((e, desc)) => {
+                self.locals.clear();
+                let x = self.expr(e, None);
+                if !matches!(
+                    x.ty.strip(),
+                    Type::Money | Type::Rate | Type::Int | Type::Decimal | Type::Date | Type::Error
+                ) {
+                    let n = self.type_name(&x.ty);
+                    bad(
+                        self,
+                        e.span,
+                        format!("a {what} ranks by a number, amount, rate or date, found {n}"),
+                        "rank by a score, an amount or a date: `rank by score desc`",
+                    );
+                }
+                Some((x, *desc))
+            }
+            None if pd.quota => {
+                bad(
+                    self,
+                    pd.name.span,
+                    format!("quota `{}` has no ranking", pd.name.name),
+                    "add `rank by score desc`: who keeps the award when there are too many",
+                );
+                None
+            }
+            None => None,
+        };
+        let limit = limit?;
+        Some(PoolDef {
+            name: pd.name.name.clone(),
+            label: text(&pd.label),
+            cite: text(&pd.cite),
+            quota: pd.quota,
+            limit,
+            grants,
+            key,
+            span: pd.span,
+        })
     }
 
     fn tranche(&mut self, t: &ast::TrancheDecl) -> Tranche {

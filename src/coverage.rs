@@ -212,10 +212,11 @@ pub fn check(rows: &[Row], policies: &BTreeMap<String, Program>) -> Vec<Problem>
                 named_cites.insert((row.policy.clone(), c.trim().to_string()));
             }
         }
-        let rule_only = row
-            .rules
-            .iter()
-            .all(|r| r == "effective" || r == "pool" || r == "quota");
+        // Metadata rules (term, cross-policy groups, batch limits) are not
+        // exercised by one applicant's case.
+        let rule_only = row.rules.iter().all(|r| {
+            r == "effective" || r == "pool" || r == "quota" || r.starts_with("exclusive ")
+        });
         if row.cases.is_empty() && !rule_only {
             problems.push(Problem {
                 place: place.clone(),

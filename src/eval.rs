@@ -181,6 +181,9 @@ pub struct Outcome {
     pub superseded_by: Option<String>,
     /// Every fixing and interest computation, in evaluation order (trace only).
     pub events: Vec<Event>,
+    /// The ranking key of each pool and quota (in program order), for batch
+    /// allocation; `None` where it could not be evaluated.
+    pub keys: Vec<Option<Value>>,
     /// The value of each definition that was evaluated (trace only; `None`
     /// for definitions this applicant's evaluation never needed).
     pub globals: Vec<Option<Value>>,
@@ -288,6 +291,18 @@ fn num(v: &Value) -> Option<Decimal> {
     }
 }
 
+/// Order two values of one orderable kind (numbers, Money, Rates, Dates).
+pub fn order_values(x: &Value, y: &Value) -> Option<Ordering> {
+    if let (Some(a), Some(b)) = (num(x), num(y)) {
+        return Some(a.cmp(&b));
+    }
+    match (x, y) {
+        (Value::Money(a), Value::Money(b)) | (Value::Rate(a), Value::Rate(b)) => Some(a.cmp(b)),
+        (Value::Date(a), Value::Date(b)) => Some(a.cmp(b)),
+        _ => None,
+    }
+}
+
 /// Equality that treats Int and Decimal as numbers.
 pub fn values_equal(a: &Value, b: &Value) -> bool {
     match (num(a), num(b)) {
@@ -359,6 +374,13 @@ impl<'p> Evaluator<'p> {
             grants.push(res);
         }
         supersede(self.prog, &mut grants);
+        let mut keys = Vec::with_capacity(self.prog.pools.len());
+        for p in &self.prog.pools {
+            keys.push(match &p.key {
+                Some((k, _)) if eligible => self.value(k).ok(),
+                _ => None,
+            });
+        }
         let mut total = Decimal::ZERO;
         for (g, res) in self.prog.grants.iter().zip(&grants) {
             total = total.checked_add(res.amount).ok_or_else(|| {
@@ -373,6 +395,7 @@ impl<'p> Evaluator<'p> {
         Ok(Outcome {
             in_force,
             superseded_by: None,
+            keys,
             events: std::mem::take(&mut self.events),
             globals: if self.trace {
                 std::mem::take(&mut self.globals)
@@ -397,12 +420,11 @@ impl<'p> Evaluator<'p> {
         if self.trace {
             for rf in &r.reads {
                 let v = match rf {
-                    Ref::Input(i) => self
-                        .inputs
-                        .get(*i as usize)
-                        .cloned()
-                        .unwrap_or(Value::Absent),
                     Ref::Global(g) => self.global(*g, r.span)?,
+                    other => self
+                        .prog
+                        .ref_input_value(*other, &self.inputs)
+                        .unwrap_or(Value::Absent),
                 };
                 values.push((*rf, v));
             }
@@ -438,8 +460,23 @@ impl<'p> Evaluator<'p> {
     }
 
     fn grant_body(&mut self, g: &GrantDef) -> R<GrantResult> {
+        // Steps and requirements run in the order written: a requirement sees
+        // the steps before it, and its own locals sit above them on the stack.
         let mut steps = Vec::new();
-        for s in &g.steps {
+        let mut results: Vec<Option<RequirementResult>> = vec![None; g.requires.len()];
+        let mut ok = true;
+        for k in 0..=g.steps.len() {
+            for (i, r) in g.requires.iter().enumerate() {
+                if g.require_after.get(i).copied().unwrap_or(0) as usize == k {
+                    self.stack.truncate(self.base + k);
+                    let res = self.requirement(r)?;
+                    ok &= res.passed;
+                    if let Some(slot) = results.get_mut(i) {
+                        *slot = Some(res);
+                    }
+                }
+            }
+            let Some(s) = g.steps.get(k) else { break };
             self.stack.truncate(self.base + s.slot as usize);
             let v = self.value(&s.expr)?;
             if self.trace {
@@ -447,13 +484,7 @@ impl<'p> Evaluator<'p> {
             }
             self.stack.push(v);
         }
-        let mut requirements = Vec::with_capacity(g.requires.len());
-        let mut ok = true;
-        for r in &g.requires {
-            let res = self.requirement(r)?;
-            ok &= res.passed;
-            requirements.push(res);
-        }
+        let requirements: Vec<RequirementResult> = results.into_iter().flatten().collect();
         if !ok {
             let mut res = empty_grant(GrantStatus::Ineligible);
             res.requirements = requirements;
@@ -1407,6 +1438,22 @@ fn supersede(prog: &Program, grants: &mut [GrantResult]) {
                 if i != winner && !r.amount.is_zero() {
                     r.superseded_by = Some(winner);
                     r.amount = Decimal::ZERO;
+                    // Nothing more is paid; what was already paid goes back.
+                    if let Some(s) = r.schedule.as_mut() {
+                        for t in &mut s.tranches {
+                            if t.status != TrancheStatus::Paid {
+                                t.status = TrancheStatus::Cancelled;
+                            }
+                        }
+                        s.cancelled = s
+                            .cancelled
+                            .checked_add(s.payable)
+                            .and_then(|x| x.checked_add(s.waiting))
+                            .unwrap_or(s.cancelled);
+                        s.payable = Decimal::ZERO;
+                        s.waiting = Decimal::ZERO;
+                        s.to_return = s.paid;
+                    }
                 }
             }
         }

@@ -197,7 +197,6 @@ pub struct GrantItem {
 
 struct Ctx<'a> {
     prog: &'a Program,
-    sources: &'a Sources,
     inputs: &'a [Value],
     out: &'a Outcome,
     w: W,
@@ -250,28 +249,47 @@ impl Ctx<'_> {
     }
 
     fn ref_figure(&self, r: Ref, v: Option<&Value>) -> Option<Figure> {
-        let (name, label) = match r {
-            Ref::Input(i) => {
-                let d = self.prog.inputs.get(i as usize)?;
-                (d.name.clone(), d.label.clone())
-            }
-            Ref::Global(g) => {
-                let d = self.prog.globals.get(g as usize)?;
-                (d.name.clone(), d.label.clone())
-            }
-        };
+        let (name, label) = self.prog.ref_name(r);
         let value = v.cloned().or_else(|| self.ref_value(r))?;
         Some(Figure {
             label: self.opt_label(&label, &name),
             name,
-            value: self.value(&value),
+            value: self.typed_value(&self.prog.ref_type(r), &value),
         })
+    }
+
+    /// A value with its type known: a record shows the fields it was given,
+    /// each with its label (`在辽宁省内依法登记注册：是，具有独立法人资格：是`).
+    fn typed_value(&self, ty: &Type, v: &Value) -> String {
+        match (ty.strip(), v) {
+            (Type::Record(r), Value::Record(fields)) => {
+                let Some(rec) = self.prog.records.get(*r as usize) else {
+                    return self.value(v);
+                };
+                let parts: Vec<String> = rec
+                    .fields
+                    .iter()
+                    .zip(fields.iter())
+                    .filter(|(_, fv)| **fv != Value::Absent)
+                    .map(|(fd, fv)| {
+                        let l = self.opt_label(&fd.label, &fd.name);
+                        format!("{l}{}{}", self.w.colon(), self.typed_value(&fd.ty, fv))
+                    })
+                    .collect();
+                if parts.is_empty() {
+                    self.w.not_given().to_string()
+                } else {
+                    format!("（{}）", parts.join(self.w.sep()))
+                }
+            }
+            _ => self.value(v),
+        }
     }
 
     fn ref_value(&self, r: Ref) -> Option<Value> {
         match r {
-            Ref::Input(i) => self.inputs.get(i as usize).cloned(),
             Ref::Global(g) => self.out.globals.get(g as usize).cloned().flatten(),
+            other => self.prog.ref_input_value(other, self.inputs),
         }
     }
 
@@ -290,8 +308,12 @@ impl Ctx<'_> {
     fn operand_name(&self, e: Option<&Expr>, span: crate::span::Span) -> String {
         match e {
             Some(e) => self.describe(e).unwrap_or_default(),
-            // Not found in the condition (inside a function): its source text.
-            None => self.sources.slice(span).trim().to_string(),
+            // Inside a function or a list operation the operand has no name an
+            // applicant would know: the figure alone is shown.
+            None => {
+                let _ = span;
+                String::new()
+            }
         }
     }
 
@@ -368,9 +390,11 @@ pub fn build_on(
     lang: Lang,
     on: Option<crate::value::Date>,
 ) -> Report {
+    // Operands are named from the typed program; the sources stay in the API
+    // for reports that quote the policy file itself.
+    let _ = sources;
     let cx = Ctx {
         prog,
-        sources,
         inputs,
         out,
         w: W { lang },
@@ -448,7 +472,20 @@ fn requirement(
         .collect();
     let mut comparisons = Vec::new();
     let mut hints = Vec::new();
-    for f in &res.facts {
+    // A condition that holds is explained by the comparisons that held (the
+    // alternative of an `or` that did not is beside the point), a failed one
+    // by those that failed.
+    let relevant: Vec<&Fact> = {
+        let same: Vec<&Fact> = res.facts.iter().filter(|f| f.holds == res.passed).collect();
+        match (same.is_empty(), res.passed) {
+            (false, _) => same,
+            // Held through something that is not a comparison (`a or flag`):
+            // the figures tell it better than the comparison that failed.
+            (true, true) => Vec::new(),
+            (true, false) => res.facts.iter().collect(),
+        }
+    };
+    for f in relevant {
         let left = cx.operand_name(find_expr(&r.cond, f.lhs_span), f.lhs_span);
         let right = cx.operand_name(find_expr(&r.cond, f.rhs_span), f.rhs_span);
         let text = cx.w.comparison(
@@ -622,7 +659,9 @@ fn grant(cx: &Ctx<'_>, g: &GrantDef, res: &GrantResult) -> GrantItem {
             text,
         });
     }
-    let rounding = (res.status == GrantStatus::Granted && res.after_limits != res.amount)
+    let rounding = (res.status == GrantStatus::Granted
+        && res.superseded_by.is_none()
+        && res.after_limits != res.amount)
         .then(|| w.rounding_line(g.rounding, res.after_limits, res.amount));
     let schedule = res.schedule.as_ref().map(|s| {
         let tranches: Vec<TrancheItem> = g
@@ -782,6 +821,14 @@ fn show(cx: &Ctx<'_>, e: &Expr, res: &GrantResult, depth: usize) -> Option<Strin
             .and_then(|v| v.as_ref())
             .and_then(val),
         ExprKind::Local(slot) => res.steps.get(*slot as usize).and_then(val),
+        ExprKind::Field(base, f) => match &base.kind {
+            ExprKind::Input(i) => cx
+                .prog
+                .ref_input_value(Ref::Field(*i, *f), cx.inputs)
+                .filter(|v| *v != Value::Absent)
+                .and_then(|v| val(&v)),
+            _ => None,
+        },
         ExprKind::Binary(op, a, b)
             if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div) =>
         {

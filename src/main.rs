@@ -63,6 +63,10 @@ enum Command {
         /// policy's effective period the applicant is not eligible and the result says so
         #[arg(long, value_parser = parse_date)]
         on: Option<polc::value::Date>,
+        /// The input is a shared applicant profile: ignore top-level keys this policy
+        /// does not declare (several policies always read it so)
+        #[arg(long)]
+        profile: bool,
     },
     /// Explain one applicant's result: why, why not and how much, step by step
     Explain {
@@ -81,6 +85,9 @@ enum Command {
         /// Evaluate as of this date (YYYY-MM-DD): outside the effective period the report says so
         #[arg(long, value_parser = parse_date)]
         on: Option<polc::value::Date>,
+        /// The input is a shared applicant profile: ignore top-level keys this policy does not declare
+        #[arg(long)]
+        profile: bool,
     },
     /// Run the policies' test cases (default: the policies/ directory)
     Test { paths: Vec<PathBuf> },
@@ -137,13 +144,14 @@ fn run(cli: Cli) -> ExitCode {
             output,
             format,
             on,
+            profile,
         } => match (policies.as_slice(), input, batch) {
             ([one], _, Some(batch)) => cmd_batch(one, &batch, output.as_deref(), on),
             (_, _, Some(_)) => {
                 eprintln!("error: a batch runs one policy at a time");
                 ExitCode::from(1)
             }
-            ([one], Some(input), None) => cmd_run(one, &input, format, on),
+            ([one], Some(input), None) => cmd_run(one, &input, format, on, profile),
             (many, Some(input), None) => cmd_run_many(many, &input, format, on),
             (_, None, None) => {
                 eprintln!("error: give --input FILE.json (one applicant) or --batch FILE (many)");
@@ -158,7 +166,16 @@ fn run(cli: Cli) -> ExitCode {
             format,
             output,
             on,
-        } => cmd_explain(&policy, &input, &lang, &format, output.as_deref(), on),
+            profile,
+        } => cmd_explain(
+            &policy,
+            &input,
+            &lang,
+            &format,
+            output.as_deref(),
+            on,
+            profile,
+        ),
         Command::Coverage { tables, policies } => cmd_coverage(&tables, &policies),
         Command::ExplainCode { code } => match diagnostics::explain(&code) {
             Some(text) => {
@@ -396,6 +413,7 @@ fn evaluate_files(
     policy: &Path,
     input: &Path,
     on: Option<polc::value::Date>,
+    profile: bool,
 ) -> Result<(Compiled, Vec<polc::value::Value>, polc::eval::Outcome), ExitCode> {
     let c = match load(policy) {
         Ok(c) => c,
@@ -429,7 +447,14 @@ fn evaluate_files(
             return Err(ExitCode::from(2));
         }
     };
-    let values = match polc::data::decode_applicant(prog, &text) {
+    let decoded = if profile {
+        polc::data::json::parse(&text)
+            .map_err(|e| vec![e])
+            .and_then(|root| polc::data::decode_profile(prog, &root))
+    } else {
+        polc::data::decode_applicant(prog, &text)
+    };
+    let values = match decoded {
         Ok(v) => v,
         Err(errs) => {
             let color = color_stderr() != ColorChoice::Never;
@@ -467,8 +492,14 @@ fn evaluate_files(
     }
 }
 
-fn cmd_run(policy: &Path, input: &Path, format: Format, on: Option<polc::value::Date>) -> ExitCode {
-    let (c, _values, out) = match evaluate_files(policy, input, on) {
+fn cmd_run(
+    policy: &Path,
+    input: &Path,
+    format: Format,
+    on: Option<polc::value::Date>,
+    profile: bool,
+) -> ExitCode {
+    let (c, _values, out) = match evaluate_files(policy, input, on, profile) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -787,8 +818,9 @@ fn cmd_explain(
     format: &str,
     output: Option<&Path>,
     on: Option<polc::value::Date>,
+    profile: bool,
 ) -> ExitCode {
-    let (c, values, out) = match evaluate_files(policy, input, on) {
+    let (c, values, out) = match evaluate_files(policy, input, on, profile) {
         Ok(x) => x,
         Err(code) => return code,
     };

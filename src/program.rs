@@ -217,6 +217,74 @@ impl Requirement {
 pub enum Ref {
     Input(u32),
     Global(u32),
+    /// A field of a record input (`enterprise.little_giant`): input, field.
+    Field(u32, u32),
+}
+
+impl Program {
+    /// The name (`enterprise.little_giant`) and label of a read name.
+    pub fn ref_name(&self, r: Ref) -> (String, Option<String>) {
+        match r {
+            Ref::Input(i) => self
+                .inputs
+                .get(i as usize)
+                .map(|d| (d.name.clone(), d.label.clone()))
+                .unwrap_or_default(),
+            Ref::Global(g) => self
+                .globals
+                .get(g as usize)
+                .map(|d| (d.name.clone(), d.label.clone()))
+                .unwrap_or_default(),
+            Ref::Field(i, f) => {
+                let Some(input) = self.inputs.get(i as usize) else {
+                    return Default::default();
+                };
+                let field = match input.ty.strip() {
+                    Type::Record(r) => self
+                        .records
+                        .get(*r as usize)
+                        .and_then(|rec| rec.fields.get(f as usize)),
+                    _ => None,
+                };
+                match field {
+                    Some(fd) => (format!("{}.{}", input.name, fd.name), fd.label.clone()),
+                    None => (input.name.clone(), input.label.clone()),
+                }
+            }
+        }
+    }
+
+    /// The type of a read name.
+    pub fn ref_type(&self, r: Ref) -> Type {
+        match r {
+            Ref::Input(i) => self.inputs.get(i as usize).map(|d| d.ty.clone()),
+            Ref::Global(g) => self.globals.get(g as usize).map(|d| d.ty.clone()),
+            Ref::Field(i, f) => self
+                .inputs
+                .get(i as usize)
+                .and_then(|d| match d.ty.strip() {
+                    Type::Record(r) => self
+                        .records
+                        .get(*r as usize)
+                        .and_then(|rec| rec.fields.get(f as usize))
+                        .map(|fd| fd.ty.clone()),
+                    _ => None,
+                }),
+        }
+        .unwrap_or(Type::Error)
+    }
+
+    /// The value of a read input or input field (definitions are the evaluator's).
+    pub fn ref_input_value(&self, r: Ref, inputs: &[Value]) -> Option<Value> {
+        match r {
+            Ref::Input(i) => inputs.get(i as usize).cloned(),
+            Ref::Field(i, f) => match inputs.get(i as usize)? {
+                Value::Record(fields) => fields.get(f as usize).cloned(),
+                _ => Some(Value::Absent),
+            },
+            Ref::Global(_) => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -316,6 +384,9 @@ pub struct GrantDef {
     pub cite: Option<String>,
     pub when: Option<Expr>,
     pub requires: Vec<Requirement>,
+    /// For each requirement, how many `let` steps come before it in the
+    /// source: statements run in the order written.
+    pub require_after: Vec<u32>,
     pub steps: Vec<Step>,
     pub amount: Expr,
     pub amount_label: Option<String>,
@@ -329,6 +400,23 @@ pub struct GrantDef {
     pub tranches: Vec<Tranche>,
     pub halts: Vec<Halt>,
     pub clawbacks: Vec<Clawback>,
+    pub span: Span,
+}
+
+/// A program-wide limit over a batch: a budget pool shared by all applicants
+/// (`quota == false`), or a quota on how many may receive some grants.
+#[derive(Debug, Clone)]
+pub struct PoolDef {
+    pub name: String,
+    pub label: Option<String>,
+    pub cite: Option<String>,
+    pub quota: bool,
+    /// A pool's budget (元); a quota's share of the batch (0.3 for 30%).
+    pub limit: rust_decimal::Decimal,
+    /// The grants drawing on it (all grants when the policy names none).
+    pub grants: Vec<u32>,
+    /// Allocation order (pools: `None` is pro rata); `true` for descending.
+    pub key: Option<(Expr, bool)>,
     pub span: Span,
 }
 
@@ -420,6 +508,7 @@ pub struct Program {
     pub en_labels: std::collections::BTreeMap<String, String>,
     pub eligibility: Vec<Requirement>,
     pub grants: Vec<GrantDef>,
+    pub pools: Vec<PoolDef>,
     pub cases: Vec<Case>,
 }
 

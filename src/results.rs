@@ -54,24 +54,39 @@ pub fn value_json(prog: &Program, v: &Value) -> J {
 }
 
 fn ref_name(prog: &Program, r: Ref) -> (String, Option<String>) {
-    match r {
-        Ref::Input(i) => prog
-            .inputs
-            .get(i as usize)
-            .map(|d| (d.name.clone(), d.label.clone()))
-            .unwrap_or_default(),
-        Ref::Global(g) => prog
-            .globals
-            .get(g as usize)
-            .map(|d| (d.name.clone(), d.label.clone()))
-            .unwrap_or_default(),
+    prog.ref_name(r)
+}
+
+/// A value as JSON, with record fields named (the type says which record).
+pub fn typed_value_json(prog: &Program, ty: &crate::program::Type, v: &Value) -> J {
+    use crate::program::Type;
+    match (ty.strip(), v) {
+        (Type::Record(r), Value::Record(fields)) => {
+            let Some(rec) = prog.records.get(*r as usize) else {
+                return value_json(prog, v);
+            };
+            let mut m = Map::new();
+            for (fd, fv) in rec.fields.iter().zip(fields.iter()) {
+                if *fv != Value::Absent {
+                    m.insert(fd.name.clone(), typed_value_json(prog, &fd.ty, fv));
+                }
+            }
+            J::Object(m)
+        }
+        (Type::List(t), Value::List(items)) => {
+            J::Array(items.iter().map(|x| typed_value_json(prog, t, x)).collect())
+        }
+        _ => value_json(prog, v),
     }
 }
 
 fn requirement_json(prog: &Program, r: &Requirement, res: &RequirementResult) -> J {
     let mut values = Map::new();
     for (rf, v) in &res.values {
-        values.insert(ref_name(prog, *rf).0, value_json(prog, v));
+        values.insert(
+            ref_name(prog, *rf).0,
+            typed_value_json(prog, &prog.ref_type(*rf), v),
+        );
     }
     json!({
         "cite": r.cite,

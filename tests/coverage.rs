@@ -79,3 +79,41 @@ fn unnamed_grants_and_malformed_rows_are_reported() {
     let bad = parse("coverage.md", "| a | b | c |\n");
     assert!(bad.is_err());
 }
+
+#[test]
+fn the_shipped_coverage_table_matches_the_policies() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("docs/coverage.md")).expect("docs/coverage.md");
+    let rows = parse("docs/coverage.md", &text).expect("the table parses");
+    let mut policies = BTreeMap::new();
+    let mut stack = vec![root.join("policies")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).expect("policies dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "pol") {
+                let rel = p
+                    .strip_prefix(root.join("policies"))
+                    .expect("under policies")
+                    .display()
+                    .to_string();
+                let c = compile_str(&rel, &std::fs::read_to_string(&p).expect("policy"));
+                policies.insert(rel, c.program.expect("shipped policies compile"));
+            }
+        }
+    }
+    let problems = check(&rows, &policies);
+    let text: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{}: {}", p.place, p.message))
+        .collect();
+    assert!(problems.is_empty(), "{}", text.join("\n"));
+    // Every seed is accounted for.
+    for seed in ["000", "001", "002", "003", "004"] {
+        assert!(
+            rows.iter().any(|r| r.seed == seed),
+            "no rows for seed {seed}"
+        );
+    }
+}

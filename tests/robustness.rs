@@ -61,7 +61,7 @@ fn compile_and_run(text: &str) {
 fn every_prefix_compiles_without_panic() {
     for text in corpus() {
         let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-        let step = (bounds.len() / 150).max(1);
+        let step = (bounds.len() / 60).max(1);
         for &b in bounds.iter().step_by(step) {
             compile_and_run(&text[..b]);
         }
@@ -113,7 +113,7 @@ fn random_mutations_compile_without_panic() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     for text in corpus() {
         let chars: Vec<char> = text.chars().collect();
-        for _ in 0..60 {
+        for _ in 0..25 {
             let mut s: Vec<char> = chars.clone();
             for _ in 0..1 + rng.below(4) {
                 let at = rng.below(s.len() + 1);

@@ -611,6 +611,15 @@ impl Checker<'_> {
                 };
                 match fields.iter().position(|f| f.name == field.name) {
                     Some(i) => {
+                        // Reading `input.field`: the report shows that field, not the record.
+                        if let (ExprKind::Input(inp), Some(reads)) =
+                            (&base.kind, self.reads.as_mut())
+                        {
+                            if let Some(pos) = reads.iter().rposition(|r| *r == Ref::Input(*inp)) {
+                                reads.remove(pos);
+                            }
+                            reads.push(Ref::Field(*inp, i as u32));
+                        }
                         let ty = fields.get(i).map(|f| f.ty.clone()).unwrap_or(Type::Error);
                         mk(ExprKind::Field(Box::new(base), i as u32), ty, span)
                     }

@@ -184,6 +184,13 @@ starts on 2019-08-20. Check the date, or add the earlier values to the series.";
 "A series lists its values by strictly increasing date, one value per date, so
 that the value in force at any date is unambiguous.";
 
+    BadPool = "E0609", "malformed pool or quota",
+"A `pool` needs a constant `limit` in money and may name the grants that draw on
+it and an allocation (`allocate pro_rata`, or `allocate by KEY desc` to pay in
+order of a key until the budget runs out). A `quota` needs a constant `share`
+(a rate between 0% and 100% of the applicants in the batch) and a ranking
+(`rank by score desc`). The key is an expression over the applicant's inputs.";
+
     CaseInput = "E0701", "test case input does not fit the inputs",
 "A `case` gives a value for a name that is not an input, gives one input twice,
 gives a value that is not a constant, or leaves out an input that has no

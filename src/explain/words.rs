@@ -183,6 +183,7 @@ impl W {
         let duration = matches!(lhs, Value::Duration(_));
         if self.zh() {
             let word = match (op, holds, temporal, duration) {
+                (BinOp::Eq, true, ..) if !right.is_empty() => return format!("{l}，与{r}相同"),
                 (BinOp::Eq, true, ..) => return l,
                 (BinOp::Eq, false, ..) => return format!("{l}，不是{rval}"),
                 (BinOp::Ne, true, ..) => return l,
@@ -212,6 +213,9 @@ impl W {
             format!("{l}，{word} {r}")
         } else {
             let word = match (op, holds, temporal, duration) {
+                (BinOp::Eq, true, ..) if !right.is_empty() => {
+                    return format!("{l}, the same as {r}")
+                }
                 (BinOp::Eq, true, ..) => return l,
                 (BinOp::Eq, false, ..) => return format!("{l}, not {rval}"),
                 (BinOp::Ne, true, ..) => return l,
@@ -315,18 +319,26 @@ impl W {
                 format!("{subject} {} {target}", self.need(op))
             };
         }
-        if self.zh() {
-            format!(
+        // At the limit of a strict comparison there is no gap to state.
+        let at_limit = gap
+            .trim_start_matches(['0', '.', ','])
+            .split(' ')
+            .next()
+            .unwrap_or("")
+            .is_empty();
+        match (self.zh(), at_limit) {
+            (true, true) => format!("{subject}{} {target}", self.need(op)),
+            (true, false) => format!(
                 "{subject}{} {target}，{} {gap}",
                 self.need(op),
                 self.gap_word(op)
-            )
-        } else {
-            format!(
+            ),
+            (false, true) => format!("{subject} {} {target}", self.need(op)),
+            (false, false) => format!(
                 "{subject} {} {target} ({} {gap})",
                 self.need(op),
                 self.gap_word(op)
-            )
+            ),
         }
     }
 

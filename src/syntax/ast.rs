@@ -52,6 +52,7 @@ pub struct File {
     pub series: Vec<SeriesDecl>,
     pub eligible: Vec<EligibleBlock>,
     pub grants: Vec<GrantDecl>,
+    pub pools: Vec<PoolDecl>,
     pub cases: Vec<CaseDecl>,
     /// Labels given in both languages: (Chinese, English).
     pub en_labels: Vec<(String, String)>,
@@ -285,6 +286,22 @@ pub struct GrantDecl {
     pub label: Option<Text>,
     pub cite: Option<Text>,
     pub body: Vec<GrantStmt>,
+    pub span: Span,
+}
+
+/// `pool NAME { limit X  grants a, b  allocate pro_rata | by KEY desc }` or
+/// `quota NAME { share 30%  grants a  rank by KEY desc }`.
+#[derive(Debug, Clone)]
+pub struct PoolDecl {
+    pub quota: bool,
+    pub name: Ident,
+    pub label: Option<Text>,
+    pub cite: Option<Text>,
+    /// The limit (Money) of a pool, the share (Rate) of a quota.
+    pub limit: Option<Expr>,
+    pub grants: Vec<Ident>,
+    /// `None`: pro rata (pools only).
+    pub key: Option<(Expr, bool)>,
     pub span: Span,
 }
 

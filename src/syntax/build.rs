@@ -123,6 +123,7 @@ impl<'d> Builder<'d> {
             Rule::eligible_block => out.eligible.push(self.eligible(p)),
             Rule::grant_decl => out.grants.push(self.grant(p)),
             Rule::case_decl => out.cases.push(self.case(p)),
+            Rule::pool_decl | Rule::quota_decl => out.pools.push(self.pool(p)),
             _ => {}
         }
     }
@@ -505,6 +506,59 @@ impl<'d> Builder<'d> {
             }
         }
         (value, label, cite, span)
+    }
+
+    fn pool(&mut self, p: P) -> PoolDecl {
+        let span = self.span(&p);
+        let quota = p.as_rule() == Rule::quota_decl;
+        let mut d = PoolDecl {
+            quota,
+            name: missing_ident(span),
+            label: None,
+            cite: None,
+            limit: None,
+            grants: Vec::new(),
+            key: None,
+            span,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::ident => d.name = self.ident(c),
+                Rule::label => d.label = Some(self.text(c)),
+                Rule::cite => d.cite = Some(self.text(c)),
+                Rule::limit_stmt | Rule::share_stmt => {
+                    d.limit = c
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::expr)
+                        .map(|x| self.expr(x));
+                }
+                Rule::grants_stmt => {
+                    d.grants = c
+                        .into_inner()
+                        .filter(|x| x.as_rule() == Rule::ident)
+                        .map(|x| self.ident(x))
+                        .collect();
+                }
+                Rule::allocate_stmt | Rule::rank_stmt => {
+                    for x in c.into_inner().flatten() {
+                        if x.as_rule() == Rule::by_key {
+                            let mut expr = None;
+                            let mut desc = true;
+                            for y in x.into_inner() {
+                                match y.as_rule() {
+                                    Rule::expr => expr = Some(self.expr(y)),
+                                    Rule::order => desc = y.as_str() == "desc",
+                                    _ => {}
+                                }
+                            }
+                            d.key = expr.map(|e| (e, desc));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        d
     }
 
     fn series_decl(&mut self, p: P) -> SeriesDecl {

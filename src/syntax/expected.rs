@@ -12,7 +12,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
     use Rule::*;
     Some(match rule {
         EOI => "the end of the file",
-        file | item => "a declaration (policy, use, enum, record, input, let, fn, table, eligible, grant, case)",
+        file | item => "a declaration (policy, use, enum, record, input, let, fn, table, series, eligible, grant, pool, quota, case)",
         policy_block | kw_policy => "`policy`",
         use_decl | kw_use => "`use`",
         enum_decl | kw_enum => "`enum`",
@@ -70,6 +70,18 @@ fn describe(rule: Rule) -> Option<&'static str> {
         policy_field | title_field | source_field | issuer_field | effective_field
         | article_field | exclusive_field => "a policy field (title, source, issuer, effective, article, exclusive)",
         exclusive_stmt => "`exclusive`",
+        pool_decl | kw_pool => "`pool`",
+        quota_decl | kw_quota => "`quota`",
+        limit_stmt => "`limit AMOUNT`",
+        grants_stmt => "`grants name, ...`",
+        allocate_stmt => "`allocate pro_rata` or `allocate by KEY desc`",
+        pro_rata => "`pro_rata`",
+        by_key => "`by KEY`",
+        order => "`desc` or `asc`",
+        share_stmt => "`share 30%`",
+        rank_stmt => "`rank by KEY desc`",
+        pool_stmt => "a pool statement (limit, grants, allocate)",
+        quota_stmt => "a quota statement (share, grants, rank by)",
         default_value => "`= default`",
         use_items => "`::{...}`",
         arg => "an argument",
