@@ -218,19 +218,6 @@ fn csv_row(e: &Evaluated) -> Vec<String> {
     r
 }
 
-fn add_to_summary(s: &mut Summary, e: &Evaluated) {
-    s.evaluated += 1;
-    if e.outcome.eligible {
-        s.eligible += 1;
-    }
-    for (t, g) in s.grant_totals.iter_mut().zip(&e.outcome.grants) {
-        if g.status == GrantStatus::Granted {
-            *t = t.checked_add(g.amount).unwrap_or(*t);
-        }
-    }
-    s.total = s.total.checked_add(e.outcome.total).unwrap_or(s.total);
-}
-
 /// A source of raw records with their line numbers.
 enum Records<R: BufRead> {
     Lines {
@@ -332,14 +319,43 @@ impl<R: BufRead> Records<R> {
     }
 }
 
-/// Evaluate every record of `input`, calling `sink` with each chunk's results
-/// in input order and `report` with each bad record; `progress` gets the bytes
-/// read after each chunk.
-pub fn for_each_chunk<R: BufRead>(
+/// The part of a record's result the summary adds up.
+struct Tally {
+    eligible: bool,
+    grants: Vec<Decimal>,
+    total: Decimal,
+}
+
+fn tally(e: &Evaluated) -> Tally {
+    Tally {
+        eligible: e.outcome.eligible,
+        grants: e
+            .outcome
+            .grants
+            .iter()
+            .map(|g| {
+                if g.status == GrantStatus::Granted {
+                    g.amount
+                } else {
+                    Decimal::ZERO
+                }
+            })
+            .collect(),
+        total: e.outcome.total,
+    }
+}
+
+/// Evaluate every record of `input`: each record is evaluated and turned into
+/// a `T` by `per_record` on every core, and `sink` gets each chunk's `T`s in
+/// input order; `report` gets each bad record and `progress` the bytes read.
+/// The next chunk is read on its own thread while the current one is
+/// evaluated; at most two chunks are in memory at once.
+pub fn for_each_chunk<R: BufRead + Send, T: Send>(
     prog: &Program,
     input: R,
     opts: &Options,
-    mut sink: impl FnMut(&[Evaluated]) -> std::io::Result<()>,
+    per_record: impl Fn(Evaluated) -> T + Sync,
+    mut sink: impl FnMut(Vec<T>) -> std::io::Result<()>,
     mut report: impl FnMut(&RecordError),
     mut progress: impl FnMut(u64),
 ) -> std::io::Result<Summary> {
@@ -355,55 +371,75 @@ pub fn for_each_chunk<R: BufRead>(
             return Ok(summary);
         }
     };
-    let headers: Option<Vec<Vec<String>>> = records.headers().map(|h| h.to_vec());
-    loop {
-        let (raw, bytes) = records.chunk(opts.chunk.max(1))?;
-        if raw.is_empty() {
-            break;
-        }
-        summary.records += raw.len() as u64;
-        let results: Vec<Result<Evaluated, RecordError>> = raw
-            .into_par_iter()
-            .map(|r| match r {
-                Raw::Json(line, text) => {
-                    eval_record(prog, line, decode_json_line(prog, &text), opts.on)
-                }
-                Raw::Csv(line, rec) => {
-                    let values =
-                        csv_tree(headers.as_deref().unwrap_or(&[]), &rec).and_then(|tree| {
-                            crate::data::decode_value(prog, &tree).map_err(|errs| {
-                                errs.iter()
-                                    .map(|e| e.to_string())
-                                    .collect::<Vec<_>>()
-                                    .join("; ")
-                            })
-                        });
-                    eval_record(prog, line, values, opts.on)
-                }
-                Raw::Bad(e) => Err(e),
-            })
-            .collect();
-        let mut good = Vec::with_capacity(results.len());
-        for r in results {
-            match r {
-                Ok(e) => {
-                    add_to_summary(&mut summary, &e);
-                    good.push(e);
-                }
-                Err(e) => {
-                    summary.failed += 1;
-                    report(&e);
+    let headers: Vec<Vec<String>> = records.headers().map(|h| h.to_vec()).unwrap_or_default();
+    let chunk = opts.chunk.max(1);
+    std::thread::scope(|scope| -> std::io::Result<Summary> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<(Vec<Raw>, u64)>>(1);
+        let reader = scope.spawn(move || loop {
+            let next = records.chunk(chunk);
+            let done = matches!(&next, Ok((raw, _)) if raw.is_empty()) || next.is_err();
+            if tx.send(next).is_err() || done {
+                break;
+            }
+        });
+        for next in rx {
+            let (raw, bytes) = next?;
+            if raw.is_empty() {
+                break;
+            }
+            summary.records += raw.len() as u64;
+            let results: Vec<Result<(T, Tally), RecordError>> = raw
+                .into_par_iter()
+                .map(|r| {
+                    let e = match r {
+                        Raw::Json(line, text) => {
+                            eval_record(prog, line, decode_json_line(prog, &text), opts.on)
+                        }
+                        Raw::Csv(line, rec) => {
+                            let values = csv_tree(&headers, &rec).and_then(|tree| {
+                                crate::data::decode_value(prog, &tree).map_err(|errs| {
+                                    errs.iter()
+                                        .map(|e| e.to_string())
+                                        .collect::<Vec<_>>()
+                                        .join("; ")
+                                })
+                            });
+                            eval_record(prog, line, values, opts.on)
+                        }
+                        Raw::Bad(e) => Err(e),
+                    }?;
+                    let t = tally(&e);
+                    Ok((per_record(e), t))
+                })
+                .collect();
+            let mut good = Vec::with_capacity(results.len());
+            for r in results {
+                match r {
+                    Ok((x, t)) => {
+                        summary.evaluated += 1;
+                        summary.eligible += u64::from(t.eligible);
+                        for (sum, a) in summary.grant_totals.iter_mut().zip(&t.grants) {
+                            *sum = sum.checked_add(*a).unwrap_or(*sum);
+                        }
+                        summary.total = summary.total.checked_add(t.total).unwrap_or(summary.total);
+                        good.push(x);
+                    }
+                    Err(e) => {
+                        summary.failed += 1;
+                        report(&e);
+                    }
                 }
             }
+            sink(good)?;
+            progress(bytes);
         }
-        sink(&good)?;
-        progress(bytes);
-    }
-    Ok(summary)
+        let _ = reader.join();
+        Ok(summary)
+    })
 }
 
 /// Evaluate a batch and write the results (no pools): the common path.
-pub fn run<R: BufRead, W: Write>(
+pub fn run<R: BufRead + Send, W: Write>(
     prog: &Program,
     input: R,
     output: W,
@@ -415,11 +451,21 @@ pub fn run<R: BufRead, W: Write>(
         return run_pooled(prog, input, output, opts, report, progress);
     }
     let mut writer = Writer::new(prog, output, opts.output)?;
+    let format = opts.output;
+    // Rows are formatted on the worker threads; the writer only copies them out.
     let summary = for_each_chunk(
         prog,
         input,
         opts,
-        |chunk| writer.write(chunk),
+        |e| match format {
+            OutputFormat::JsonLines => {
+                let mut s = String::with_capacity(128);
+                json_row(prog, &e, &mut s);
+                Row::Json(s)
+            }
+            OutputFormat::Csv => Row::Csv(csv_row(&e)),
+        },
+        |rows| writer.write_rows(rows),
         report,
         progress,
     )?;
@@ -427,9 +473,14 @@ pub fn run<R: BufRead, W: Write>(
     Ok(summary)
 }
 
+/// One formatted result row.
+pub enum Row {
+    Json(String),
+    Csv(Vec<String>),
+}
+
 /// Writes results in the chosen format.
-pub struct Writer<'p, W: Write> {
-    prog: &'p Program,
+pub struct Writer<W: Write> {
     out: WriterKind<W>,
 }
 
@@ -438,8 +489,8 @@ enum WriterKind<W: Write> {
     Csv(Box<csv::Writer<W>>),
 }
 
-impl<'p, W: Write> Writer<'p, W> {
-    pub fn new(prog: &'p Program, output: W, format: OutputFormat) -> std::io::Result<Self> {
+impl<W: Write> Writer<W> {
+    pub fn new(prog: &Program, output: W, format: OutputFormat) -> std::io::Result<Self> {
         let out = match format {
             OutputFormat::JsonLines => {
                 WriterKind::Json(std::io::BufWriter::with_capacity(1 << 20, output))
@@ -451,25 +502,20 @@ impl<'p, W: Write> Writer<'p, W> {
                 WriterKind::Csv(Box::new(w))
             }
         };
-        Ok(Writer { prog, out })
+        Ok(Writer { out })
     }
 
-    pub fn write(&mut self, chunk: &[Evaluated]) -> std::io::Result<()> {
-        match &mut self.out {
-            WriterKind::Json(w) => {
-                let mut s = String::with_capacity(chunk.len() * 96);
-                for e in chunk {
-                    json_row(self.prog, e, &mut s);
+    pub fn write_rows(&mut self, rows: Vec<Row>) -> std::io::Result<()> {
+        for row in rows {
+            match (&mut self.out, row) {
+                (WriterKind::Json(w), Row::Json(s)) => w.write_all(s.as_bytes())?,
+                (WriterKind::Csv(w), Row::Csv(r)) => {
+                    w.write_record(r).map_err(std::io::Error::other)?
                 }
-                w.write_all(s.as_bytes())
-            }
-            WriterKind::Csv(w) => {
-                for e in chunk {
-                    w.write_record(csv_row(e)).map_err(std::io::Error::other)?;
-                }
-                Ok(())
+                _ => {}
             }
         }
+        Ok(())
     }
 
     pub fn finish(self) -> std::io::Result<()> {
@@ -695,7 +741,7 @@ pub fn compact_row(prog: &Program, r: &Compact, out: &mut String) {
 
 /// A batch for a policy with pools or quotas: evaluate everything (keeping
 /// only what allocation needs), allocate, then write.
-pub fn run_pooled<R: BufRead, W: Write>(
+pub fn run_pooled<R: BufRead + Send, W: Write>(
     prog: &Program,
     input: R,
     mut output: W,
@@ -708,8 +754,9 @@ pub fn run_pooled<R: BufRead, W: Write>(
         prog,
         input,
         opts,
+        |e| Compact::of(&e),
         |chunk| {
-            records.extend(chunk.iter().map(Compact::of));
+            records.extend(chunk);
             Ok(())
         },
         report,

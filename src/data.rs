@@ -36,7 +36,6 @@ use crate::program::{InputDef, Program, Type};
 use crate::value::{Date, Duration, Value};
 use json::{child_index, child_key, quote, JsonKind, JsonValue};
 use rust_decimal::Decimal;
-use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
@@ -221,6 +220,54 @@ struct Decoder<'p> {
     profile: bool,
 }
 
+/// Where a value sits in the document (`$.loans[2].amount`). Built as a chain
+/// of borrowed steps and rendered only when an error is reported: decoding a
+/// good document formats nothing.
+#[derive(Clone, Copy)]
+enum Loc<'a> {
+    Root,
+    Key(&'a Loc<'a>, &'a str),
+    Index(&'a Loc<'a>, usize),
+}
+
+impl fmt::Display for Loc<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Loc::Root => write!(f, "$"),
+            Loc::Key(parent, key) => write!(f, "{}", child_key(&parent.to_string(), key)),
+            Loc::Index(parent, i) => write!(f, "{}", child_index(&parent.to_string(), *i)),
+        }
+    }
+}
+
+/// `name (label)`, rendered on demand.
+#[derive(Clone, Copy)]
+struct Named<'a>(&'a str, Option<&'a str>);
+
+impl fmt::Display for Named<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", named(self.0, self.1))
+    }
+}
+
+/// What a value is, as messages name it (`input \`x\` (label)`), rendered on demand.
+#[derive(Clone, Copy)]
+enum Subject<'a> {
+    Input(Named<'a>),
+    Field(Named<'a>, Named<'a>),
+    Element(&'a Subject<'a>),
+}
+
+impl fmt::Display for Subject<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Subject::Input(n) => write!(f, "input {n}"),
+            Subject::Field(field, owner) => write!(f, "field {field} of {owner}"),
+            Subject::Element(inner) => write!(f, "each element of {inner}"),
+        }
+    }
+}
+
 /// `name (label)`, the way a declaration is named in messages.
 fn named(name: &str, label: Option<&str>) -> String {
     match label {
@@ -253,7 +300,13 @@ fn shorten(s: &str, max: usize) -> String {
 }
 
 impl Decoder<'_> {
-    fn error(&mut self, path: &str, span: (usize, usize), message: String, help: Option<String>) {
+    fn error(
+        &mut self,
+        path: &dyn fmt::Display,
+        span: (usize, usize),
+        message: String,
+        help: Option<String>,
+    ) {
         self.errors.push(DataError {
             path: path.to_string(),
             span: Some(span),
@@ -341,7 +394,14 @@ impl Decoder<'_> {
         }
     }
 
-    fn wrong(&mut self, t: &Type, v: &JsonValue, path: &str, subject: &str, help: Option<String>) {
+    fn wrong(
+        &mut self,
+        t: &Type,
+        v: &JsonValue,
+        path: &Loc<'_>,
+        subject: &Subject<'_>,
+        help: Option<String>,
+    ) {
         let message = format!("{subject} expects {}, found {}", self.phrase(t), found(v));
         self.error(path, v.span, message, help);
     }
@@ -350,7 +410,7 @@ impl Decoder<'_> {
         let program = self.program;
         let JsonKind::Object(members) = &root.kind else {
             self.error(
-                "$",
+                &Loc::Root,
                 root.span,
                 format!(
                     "the applicant file must be a JSON object with one key per input, found {}",
@@ -369,13 +429,13 @@ impl Decoder<'_> {
         };
         let given = self.members(
             members,
-            "$",
+            &Loc::Root,
             program
                 .inputs
                 .iter()
                 .map(|i| (i.name.as_str(), i.label.as_deref())),
             "input",
-            "",
+            None,
         );
         let mut values = Vec::with_capacity(program.inputs.len());
         for (input, value) in program.inputs.iter().zip(given) {
@@ -390,8 +450,8 @@ impl Decoder<'_> {
         value: Option<&JsonValue>,
         object: (usize, usize),
     ) -> Value {
-        let path = child_key("$", &input.name);
-        let subject = format!("input {}", named(&input.name, input.label.as_deref()));
+        let path = Loc::Key(&Loc::Root, &input.name);
+        let subject = Subject::Input(Named(&input.name, input.label.as_deref()));
         let optional =
             matches!(input.ty, Type::Optional(_) | Type::Error) || input.default.is_some();
         match value {
@@ -423,17 +483,18 @@ impl Decoder<'_> {
     fn members<'j, 'n>(
         &mut self,
         members: &'j [(String, (usize, usize), JsonValue)],
-        path: &str,
+        path: &Loc<'_>,
         declared: impl Iterator<Item = (&'n str, Option<&'n str>)>,
         kind: &str,
-        owner: &str,
+        owner: Option<Named<'_>>,
     ) -> Vec<Option<&'j JsonValue>> {
         let names: Vec<(&str, Option<&str>)> = declared.collect();
         let mut given: Vec<Option<&JsonValue>> = vec![None; names.len()];
-        let mut seen: HashSet<&str> = HashSet::new();
+        // Objects are small: a linear scan beats hashing every key.
+        let mut seen: Vec<&str> = Vec::with_capacity(members.len());
         for (key, key_span, value) in members {
-            let key_path = child_key(path, key);
-            if !seen.insert(key.as_str()) {
+            let key_path = Loc::Key(path, key);
+            if seen.contains(&key.as_str()) {
                 self.error(
                     &key_path,
                     *key_span,
@@ -445,18 +506,19 @@ impl Decoder<'_> {
                 );
                 continue;
             }
+            seen.push(key.as_str());
             match names.iter().position(|(n, _)| n == key) {
                 Some(i) => {
                     if let Some(slot) = given.get_mut(i) {
                         *slot = Some(value);
                     }
                 }
-                None if self.profile && owner.is_empty() && kind == "input" => {}
+                None if self.profile && owner.is_none() && kind == "input" => {}
                 None => {
-                    let what = if owner.is_empty() {
-                        format!("unknown {kind} {}", quote(key))
-                    } else {
+                    let what = if let Some(owner) = owner {
                         format!("unknown {kind} {} in {owner}", quote(key))
+                    } else {
+                        format!("unknown {kind} {}", quote(key))
                     };
                     // Match by name, or by label (someone wrote the Chinese label as the key).
                     let by_label = names.iter().find(|(_, l)| *l == Some(key.as_str()));
@@ -493,7 +555,7 @@ impl Decoder<'_> {
         given
     }
 
-    fn value(&mut self, t: &Type, v: &JsonValue, path: &str, subject: &str) -> Value {
+    fn value(&mut self, t: &Type, v: &JsonValue, path: &Loc<'_>, subject: &Subject<'_>) -> Value {
         if let JsonKind::Null = v.kind {
             return match t {
                 Type::Optional(_) | Type::Error => Value::Absent,
@@ -581,12 +643,12 @@ impl Decoder<'_> {
             Type::Record(id) => self.record(*id, t, v, path, subject),
             Type::List(elem) => match &v.kind {
                 JsonKind::Array(items) => {
-                    let elem_subject = format!("each element of {subject}");
+                    let elem_subject = Subject::Element(subject);
                     let values: Vec<Value> = items
                         .iter()
                         .enumerate()
                         .map(|(i, item)| {
-                            self.value(elem, item, &child_index(path, i), &elem_subject)
+                            self.value(elem, item, &Loc::Index(path, i), &elem_subject)
                         })
                         .collect();
                     Value::List(Arc::from(values))
@@ -605,8 +667,8 @@ impl Decoder<'_> {
         &mut self,
         t: &Type,
         v: &JsonValue,
-        path: &str,
-        subject: &str,
+        path: &Loc<'_>,
+        subject: &Subject<'_>,
         err: NumError,
         help: Option<String>,
     ) {
@@ -623,7 +685,7 @@ impl Decoder<'_> {
         self.error(path, v.span, message, help);
     }
 
-    fn money(&mut self, t: &Type, v: &JsonValue, path: &str, subject: &str) -> Value {
+    fn money(&mut self, t: &Type, v: &JsonValue, path: &Loc<'_>, subject: &Subject<'_>) -> Value {
         const HELP: &str = "write a number of yuan, optionally with 万 or 亿 and 元, e.g. 8000000, \"8,000,000\", \"800万元\" or \"1.5亿元\"";
         let parsed = match &v.kind {
             JsonKind::Number(n) => parse_number(n, false, true).and_then(|p| p.to_decimal()),
@@ -655,7 +717,7 @@ impl Decoder<'_> {
         }
     }
 
-    fn rate(&mut self, t: &Type, v: &JsonValue, path: &str, subject: &str) -> Value {
+    fn rate(&mut self, t: &Type, v: &JsonValue, path: &Loc<'_>, subject: &Subject<'_>) -> Value {
         const HELP: &str = "write the rate as a string with its unit, e.g. \"3.45%\"";
         match &v.kind {
             JsonKind::String(s) => match parse_rate(s) {
@@ -696,7 +758,7 @@ impl Decoder<'_> {
         }
     }
 
-    fn decimal(&mut self, t: &Type, v: &JsonValue, path: &str, subject: &str) -> Value {
+    fn decimal(&mut self, t: &Type, v: &JsonValue, path: &Loc<'_>, subject: &Subject<'_>) -> Value {
         let parsed = match &v.kind {
             JsonKind::Number(n) => parse_number(n, false, true).and_then(|p| p.to_decimal()),
             JsonKind::String(s) => parse_number(s.trim(), true, true).and_then(|p| p.to_decimal()),
@@ -716,7 +778,7 @@ impl Decoder<'_> {
         }
     }
 
-    fn int(&mut self, t: &Type, v: &JsonValue, path: &str, subject: &str) -> Value {
+    fn int(&mut self, t: &Type, v: &JsonValue, path: &Loc<'_>, subject: &Subject<'_>) -> Value {
         let parsed = match &v.kind {
             JsonKind::Number(n) => parse_number(n, false, true).and_then(|p| p.to_decimal()),
             JsonKind::String(s) => parse_number(s.trim(), true, false).and_then(|p| p.to_decimal()),
@@ -763,7 +825,7 @@ impl Decoder<'_> {
         }
     }
 
-    fn date(&mut self, t: &Type, v: &JsonValue, path: &str, subject: &str) -> Value {
+    fn date(&mut self, t: &Type, v: &JsonValue, path: &Loc<'_>, subject: &Subject<'_>) -> Value {
         const HELP: &str = "write dates as \"YYYY-MM-DD\", e.g. \"2026-03-31\"";
         let JsonKind::String(s) = &v.kind else {
             self.wrong(t, v, path, subject, Some(HELP.to_string()));
@@ -802,8 +864,8 @@ impl Decoder<'_> {
         id: u32,
         t: &Type,
         v: &JsonValue,
-        path: &str,
-        subject: &str,
+        path: &Loc<'_>,
+        subject: &Subject<'_>,
     ) -> Value {
         let program = self.program;
         let Some(def) = program.enums.get(id as usize) else {
@@ -853,7 +915,14 @@ impl Decoder<'_> {
         Value::Absent
     }
 
-    fn record(&mut self, id: u32, t: &Type, v: &JsonValue, path: &str, subject: &str) -> Value {
+    fn record(
+        &mut self,
+        id: u32,
+        t: &Type,
+        v: &JsonValue,
+        path: &Loc<'_>,
+        subject: &Subject<'_>,
+    ) -> Value {
         let program = self.program;
         let Some(def) = program.records.get(id as usize) else {
             return Value::Absent;
@@ -863,7 +932,7 @@ impl Decoder<'_> {
             self.wrong(t, v, path, subject, Some(help));
             return Value::Absent;
         };
-        let owner = self.record_name(id);
+        let owner = Named(&def.name, def.label.as_deref());
         let given = self.members(
             members,
             path,
@@ -871,12 +940,12 @@ impl Decoder<'_> {
                 .iter()
                 .map(|f| (f.name.as_str(), f.label.as_deref())),
             "field",
-            &owner,
+            Some(owner),
         );
         let mut values = Vec::with_capacity(def.fields.len());
         for (field, value) in def.fields.iter().zip(given) {
-            let field_path = child_key(path, &field.name);
-            let field_name = named(&field.name, field.label.as_deref());
+            let field_path = Loc::Key(path, &field.name);
+            let field_name = Named(&field.name, field.label.as_deref());
             let optional = matches!(field.ty, Type::Optional(_) | Type::Error);
             let value = match value {
                 None if optional => Value::Absent,
@@ -895,7 +964,7 @@ impl Decoder<'_> {
                     Value::Absent
                 }
                 Some(fv) => {
-                    let field_subject = format!("field {field_name} of {owner}");
+                    let field_subject = Subject::Field(field_name, owner);
                     self.value(&field.ty, fv, &field_path, &field_subject)
                 }
             };

@@ -23,6 +23,7 @@ pub mod value;
 
 pub mod batch;
 pub mod check;
+pub mod cohort;
 pub mod coverage;
 pub mod data;
 pub mod driver;

@@ -101,6 +101,17 @@ enum Command {
         #[arg(long, default_value = "policies")]
         policies: PathBuf,
     },
+    /// Generate a sample cohort of applicants for a policy (JSON Lines), reproducible from a seed
+    Cohort {
+        policy: PathBuf,
+        #[arg(long, default_value_t = 1000)]
+        count: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write to this file (atomically) instead of stdout
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Print the long explanation of a diagnostic code, e.g. E0301
     ExplainCode { code: String },
     /// List the stdlib modules, or print one (e.g. std::liaoning)
@@ -177,6 +188,12 @@ fn run(cli: Cli) -> ExitCode {
             profile,
         ),
         Command::Coverage { tables, policies } => cmd_coverage(&tables, &policies),
+        Command::Cohort {
+            policy,
+            count,
+            seed,
+            output,
+        } => cmd_cohort(&policy, count, seed, output.as_deref()),
         Command::ExplainCode { code } => match diagnostics::explain(&code) {
             Some(text) => {
                 print!("{text}");
@@ -270,6 +287,39 @@ fn load(path: &Path) -> Result<Compiled, String> {
 
 fn report(c: &Compiled, diags: &[Diagnostic]) {
     diagnostics::render_stderr(&c.sources, diags, color_stderr());
+}
+
+fn cmd_cohort(policy: &Path, count: u64, seed: u64, output: Option<&Path>) -> ExitCode {
+    let c = match load(policy) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let Some(prog) = &c.program else {
+        report(&c, &c.diagnostics);
+        return ExitCode::from(1);
+    };
+    let result = match output {
+        Some(path) => {
+            let mut buf = std::io::BufWriter::new(Vec::new());
+            polc::cohort::generate(prog, count, seed, &mut buf)
+                .and_then(|_| buf.into_inner().map_err(|e| e.into_error()))
+                .and_then(|bytes| write_atomically(path, &bytes))
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            polc::cohort::generate(prog, count, seed, &mut out).and_then(|_| out.flush())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write the cohort: {e}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn cmd_coverage(tables: &[PathBuf], policies_dir: &Path) -> ExitCode {
