@@ -98,7 +98,7 @@ pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by_key(|d| d.primary_span().map(|s| (s.file, s.start, s.end)));
 }
 
-fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<usize> {
+fn to_codespan(sources: &Sources, d: &Diagnostic) -> cs::Diagnostic<usize> {
     let sev = match d.severity {
         Severity::Error => cs::Severity::Error,
         Severity::Warning => cs::Severity::Warning,
@@ -112,7 +112,8 @@ fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<usize> {
             } else {
                 cs::LabelStyle::Secondary
             };
-            cs::Label::new(style, l.span.file as usize, l.span.range()).with_message(&l.message)
+            cs::Label::new(style, codespan_id(sources, l.span.file), l.span.range())
+                .with_message(&l.message)
         })
         .collect();
     let mut notes = d.notes.clone();
@@ -126,12 +127,26 @@ fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<usize> {
         .with_notes(notes)
 }
 
+/// The files to render against: the compilation's own, then the stdlib
+/// modules (see `codespan_id`).
 fn files_of(sources: &Sources) -> SimpleFiles<&str, &str> {
     let mut files = SimpleFiles::new();
     for (_, src) in sources.iter() {
         files.add(src.name.as_str(), src.text.as_str());
     }
+    for (_, src) in sources.stdlib() {
+        files.add(src.name.as_str(), src.text.as_str());
+    }
     files
+}
+
+/// The index of a file in `files_of`.
+fn codespan_id(sources: &Sources, file: crate::span::FileId) -> usize {
+    if file >= crate::span::STD_BASE {
+        sources.len() + (file - crate::span::STD_BASE) as usize
+    } else {
+        file as usize
+    }
 }
 
 /// Render diagnostics to a writer (plain or coloured, as the writer decides).
@@ -143,7 +158,7 @@ pub fn render_to(
     let files = files_of(sources);
     let config = term::Config::default();
     for d in diags {
-        if term::emit(w, &config, &files, &to_codespan(d)).is_err() {
+        if term::emit(w, &config, &files, &to_codespan(sources, d)).is_err() {
             // A span that does not fit its file: say so plainly rather than lose the message.
             writeln!(
                 w,

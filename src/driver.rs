@@ -21,6 +21,19 @@ impl Compiled {
     }
 }
 
+/// The stdlib modules, parsed once per process (their spans use the fixed
+/// ids `STD_BASE + k`, so every compilation can share them).
+fn parsed_stdlib() -> &'static [syntax::Parsed] {
+    static PARSED: std::sync::OnceLock<Vec<syntax::Parsed>> = std::sync::OnceLock::new();
+    PARSED.get_or_init(|| {
+        stdlib::MODULES
+            .iter()
+            .enumerate()
+            .map(|(k, (_, text))| syntax::parse(crate::span::STD_BASE + k as u32, text))
+            .collect()
+    })
+}
+
 /// Compile one policy given as text.
 pub fn compile_str(name: &str, text: &str) -> Compiled {
     let mut sources = Sources::new();
@@ -29,7 +42,7 @@ pub fn compile_str(name: &str, text: &str) -> Compiled {
 }
 
 /// Compile the policy `file` of `sources` (stdlib modules are added to `sources`).
-pub fn compile(mut sources: Sources, file: FileId) -> Compiled {
+pub fn compile(sources: Sources, file: FileId) -> Compiled {
     let text = sources
         .get(file)
         .map(|s| s.text.clone())
@@ -38,13 +51,13 @@ pub fn compile(mut sources: Sources, file: FileId) -> Compiled {
     let mut diagnostics = parsed.diagnostics;
     // Load every stdlib module reachable through `use`, each once. Their
     // order in `stdlib::MODULES` puts dependencies first.
-    let mut modules: Vec<(String, ast::File)> = Vec::new();
+    let mut modules: Vec<(String, &ast::File)> = Vec::new();
     let mut pending: Vec<String> = parsed.file.uses.iter().map(|u| u.path.text()).collect();
     while let Some(path) = pending.pop() {
         if modules.iter().any(|(p, _)| *p == path) {
             continue;
         }
-        let Some(src) = stdlib::module(&path) else {
+        let Some(k) = stdlib::MODULES.iter().position(|(p, _)| *p == path) else {
             // `use std::loan::Loan` (an item without braces): load the module
             // so the checker can say how to write it. Otherwise the checker
             // reports an unknown module.
@@ -55,11 +68,12 @@ pub fn compile(mut sources: Sources, file: FileId) -> Compiled {
             }
             continue;
         };
-        let id = sources.add(format!("<{path}>"), src);
-        let m = syntax::parse(id, src);
-        diagnostics.extend(m.diagnostics);
+        let Some(m) = parsed_stdlib().get(k) else {
+            continue;
+        };
+        diagnostics.extend(m.diagnostics.iter().cloned());
         pending.extend(m.file.uses.iter().map(|u| u.path.text()));
-        modules.push((path, m.file));
+        modules.push((path, &m.file));
     }
     if diagnostics.iter().any(|d| d.is_error()) {
         return Compiled {

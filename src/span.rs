@@ -2,8 +2,26 @@
 //! named by a `FileId` into the `Sources` table that the driver builds (the
 //! policy files given on the command line and the embedded stdlib modules).
 
-/// Index of a source file in `Sources`.
+/// Index of a source file in `Sources`. Ids from `STD_BASE` up name the
+/// embedded stdlib modules (in `stdlib::MODULES` order): they are parsed once
+/// per process and shared by every compilation.
 pub type FileId = u32;
+
+/// The first file id of the stdlib modules.
+pub const STD_BASE: FileId = 1 << 30;
+
+fn stdlib_sources() -> &'static [Source] {
+    static SOURCES: std::sync::OnceLock<Vec<Source>> = std::sync::OnceLock::new();
+    SOURCES.get_or_init(|| {
+        crate::stdlib::MODULES
+            .iter()
+            .map(|(name, text)| Source {
+                name: format!("<{name}>"),
+                text: (*text).to_string(),
+            })
+            .collect()
+    })
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct Span {
@@ -65,7 +83,27 @@ impl Sources {
     }
 
     pub fn get(&self, id: FileId) -> Option<&Source> {
+        if id >= STD_BASE {
+            return stdlib_sources().get((id - STD_BASE) as usize);
+        }
         self.files.get(id as usize)
+    }
+
+    /// The stdlib modules, with their ids.
+    pub fn stdlib(&self) -> impl Iterator<Item = (FileId, &'static Source)> {
+        stdlib_sources()
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (STD_BASE + FileId::try_from(i).unwrap_or(0), s))
+    }
+
+    /// The number of files added (stdlib modules not counted).
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &Source)> {

@@ -87,7 +87,7 @@ impl<'d> Builder<'d> {
     }
 
     pub(super) fn file(&mut self, pairs: Pairs<Rule>, out: &mut File) {
-        for p in pairs.flatten().filter(|p| p.as_rule() == Rule::file) {
+        for p in pairs.filter(|p| p.as_rule() == Rule::file) {
             for item in p.into_inner() {
                 self.item(item, out);
             }
@@ -1037,14 +1037,22 @@ impl<'d> Builder<'d> {
                     span,
                 }
             }
-            Rule::call_expr => self.call(p),
-            Rule::path_expr => match p.into_inner().next() {
-                Some(path) => Expr {
-                    kind: ExprKind::Path(self.path(path)),
-                    span,
-                },
-                None => error_expr(span),
-            },
+            Rule::path_or_call => {
+                if p.clone()
+                    .into_inner()
+                    .any(|c| c.as_rule() == Rule::call_suffix)
+                {
+                    self.call(p)
+                } else {
+                    match p.into_inner().next() {
+                        Some(path) => Expr {
+                            kind: ExprKind::Path(self.path(path)),
+                            span,
+                        },
+                        None => error_expr(span),
+                    }
+                }
+            }
             _ => match self.literal(p) {
                 Some(lit) => Expr {
                     kind: ExprKind::Lit(lit),
@@ -1103,7 +1111,15 @@ impl<'d> Builder<'d> {
         let mut path = None;
         let mut args = Vec::new();
         let mut comp = None;
-        for c in p.into_inner() {
+        // `path call_suffix(args...)`: the suffix's children are the arguments.
+        let children = p.into_inner().flat_map(|c| {
+            if c.as_rule() == Rule::call_suffix {
+                c.into_inner().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        });
+        for c in children {
             match c.as_rule() {
                 Rule::path => path = Some(self.path(c)),
                 Rule::arg => {
@@ -1327,6 +1343,10 @@ impl<'d> Builder<'d> {
 
 /// Length of `text` without trailing whitespace and `//` comments.
 fn trimmed_len(text: &str) -> usize {
+    // Most spans end on their last token: nothing to trim.
+    if !text.ends_with(|c: char| c.is_whitespace()) {
+        return text.len();
+    }
     let mut t = text.trim_end();
     loop {
         let line_start = t.rfind('\n').map(|i| i + 1).unwrap_or(0);

@@ -41,15 +41,16 @@ fn describe(rule: Rule) -> Option<&'static str> {
         kw_for => "`for`",
         kw_match | match_expr => "`match`",
         kw_if | if_expr => "`if`",
-        ident | path | path_expr => "a name",
+        ident | path | path_or_call => "a name",
         string | string_inner | label => "a quoted text such as \"核定总投资\"",
         cite => "a citation such as @\"五（一）\"",
         type_expr | named_type | list_type => "a type (Money, Rate, Date, Bool, [Loan], Date?...)",
         optional_mark => "`?`",
         expr | or_expr | and_expr | not_expr | cmp_expr | add_expr | mul_expr | coalesce_expr
-        | unary_expr | postfix_expr | paren_expr | list_expr | record_lit | call_expr => {
+        | unary_expr | postfix_expr | paren_expr | list_expr | record_lit => {
             "an expression"
         }
+        call_suffix => "`(` and the arguments",
         cmp_op => "a comparison (`>=`, `<`, `==`...)",
         add_op | mul_op | coalesce_op => "an operator (`+`, `-`, `*`, `/`)",
         neg_op => "`-`",
@@ -251,6 +252,7 @@ const CONTINUATIONS: &[&str] = &[
     "a comparison (`>=`, `<`, `==`...)",
     "an operator (`+`, `-`, `*`, `/`)",
     "`.field`",
+    "`(` and the arguments",
     "a duration such as 3 years",
 ];
 
