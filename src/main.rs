@@ -8,7 +8,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::ColorChoice;
 use polc::diagnostics::{self, Diagnostic, Severity};
-use polc::driver::{compile, Compiled};
+use polc::driver::{compile, compile_rules, Compiled};
 use polc::span::Sources;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -271,7 +271,17 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Read and compile a policy with its test cases (check, test, coverage).
 fn load(path: &Path) -> Result<Compiled, String> {
+    load_with(path, true)
+}
+
+/// Read and compile a policy's rules only (run, explain, batches, cohorts).
+fn load_rules(path: &Path) -> Result<Compiled, String> {
+    load_with(path, false)
+}
+
+fn load_with(path: &Path, cases: bool) -> Result<Compiled, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         format!(
@@ -282,7 +292,11 @@ fn load(path: &Path) -> Result<Compiled, String> {
     })?;
     let mut sources = Sources::new();
     let id = sources.add(path.display().to_string(), text);
-    Ok(compile(sources, id))
+    Ok(if cases {
+        compile(sources, id)
+    } else {
+        compile_rules(sources, id)
+    })
 }
 
 fn report(c: &Compiled, diags: &[Diagnostic]) {
@@ -290,7 +304,7 @@ fn report(c: &Compiled, diags: &[Diagnostic]) {
 }
 
 fn cmd_cohort(policy: &Path, count: u64, seed: u64, output: Option<&Path>) -> ExitCode {
-    let c = match load(policy) {
+    let c = match load_rules(policy) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
@@ -465,7 +479,7 @@ fn evaluate_files(
     on: Option<polc::value::Date>,
     profile: bool,
 ) -> Result<(Compiled, Vec<polc::value::Value>, polc::eval::Outcome), ExitCode> {
-    let c = match load(policy) {
+    let c = match load_rules(policy) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
@@ -581,7 +595,7 @@ fn cmd_batch(
     on: Option<polc::value::Date>,
 ) -> ExitCode {
     use polc::batch::{InputFormat, Options, OutputFormat};
-    let c = match load(policy) {
+    let c = match load_rules(policy) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
@@ -728,7 +742,7 @@ fn cmd_run_many(
     };
     let mut compiled = Vec::new();
     for p in policies {
-        match load(p) {
+        match load_rules(p) {
             Ok(c) if c.program.is_some() => compiled.push((p.clone(), c)),
             Ok(c) => {
                 report(&c, &c.diagnostics);

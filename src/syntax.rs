@@ -74,7 +74,18 @@ const MAX_SYNTAX_ERRORS: usize = 20;
 /// from the stack's end on hostile input.
 pub const MAX_NESTING: usize = 200;
 
+/// Parse everything, test cases included (check, test).
 pub fn parse(file_id: FileId, text: &str) -> Parsed {
+    parse_as(file_id, text, Rule::file)
+}
+
+/// Parse the rules only: `case` blocks are skipped unread (run, explain,
+/// batches), which is most of a policy file's text.
+pub fn parse_rules(file_id: FileId, text: &str) -> Parsed {
+    parse_as(file_id, text, Rule::file_rules)
+}
+
+fn parse_as(file_id: FileId, text: &str, entry: Rule) -> Parsed {
     let mut file = ast::File::default();
     let mut diagnostics = Vec::new();
     if let Some(pos) = too_deep(text) {
@@ -95,7 +106,7 @@ pub fn parse(file_id: FileId, text: &str) -> Parsed {
     let mut errors = 0usize;
     loop {
         let rest = text.get(offset..).unwrap_or("");
-        match PolParser::parse(Rule::file, rest) {
+        match PolParser::parse(entry, rest) {
             Ok(pairs) => {
                 let mut b = build::Builder::new(file_id, offset, &mut diagnostics);
                 b.file(pairs, &mut file);

@@ -87,7 +87,7 @@ impl<'d> Builder<'d> {
     }
 
     pub(super) fn file(&mut self, pairs: Pairs<Rule>, out: &mut File) {
-        for p in pairs.filter(|p| p.as_rule() == Rule::file) {
+        for p in pairs.filter(|p| matches!(p.as_rule(), Rule::file | Rule::file_rules)) {
             for item in p.into_inner() {
                 self.item(item, out);
             }

@@ -12,7 +12,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
     use Rule::*;
     Some(match rule {
         EOI => "the end of the file",
-        file | item => "a declaration (policy, use, enum, record, input, let, fn, table, series, eligible, grant, pool, quota, case)",
+        file | file_rules | item => "a declaration (policy, use, enum, record, input, let, fn, table, series, eligible, grant, pool, quota, case)",
         policy_block | kw_policy => "`policy`",
         use_decl | kw_use => "`use`",
         enum_decl | kw_enum => "`enum`",
@@ -102,7 +102,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         kw_return => "`return`",
         cap_unless | kw_unless => "`unless`",
         grant_stmt => "a grant statement (amount, cap, floor, round, let, require, when)",
-        keyword | WHITESPACE | COMMENT | call_args | meta => return None,
+        keyword | WHITESPACE | COMMENT | call_args | meta | case_skip | skip_block | skip_string
+        | skip_comment => return None,
     })
 }
 
