@@ -23,6 +23,14 @@ pub struct RuntimeError {
     pub help: Option<String>,
 }
 
+impl std::fmt::Display for RuntimeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for RuntimeError {}
+
 impl RuntimeError {
     pub fn to_diagnostic(&self) -> Diagnostic {
         let mut d = Diagnostic::error(self.code, self.message.clone())
@@ -709,7 +717,33 @@ impl<'p> Evaluator<'p> {
                     .unwrap_or_default();
                 format!("input `{}`{label} was not given", d.name)
             }),
-            ExprKind::Field(_, _) => Some("this field was not given".to_string()),
+            ExprKind::Field(base, f) => {
+                let field = match base.ty.strip() {
+                    Type::Record(r) => self
+                        .prog
+                        .records
+                        .get(*r as usize)
+                        .and_then(|rec| rec.fields.get(*f as usize)),
+                    _ => None,
+                };
+                let owner = match &base.kind {
+                    ExprKind::Input(i) => self
+                        .prog
+                        .inputs
+                        .get(*i as usize)
+                        .map(|d| format!(" of input `{}`", d.name)),
+                    _ => None,
+                }
+                .unwrap_or_default();
+                field.map(|fd| {
+                    let label = fd
+                        .label
+                        .as_deref()
+                        .map(|l| format!(" ({l})"))
+                        .unwrap_or_default();
+                    format!("field `{}`{label}{owner} was not given", fd.name)
+                })
+            }
             _ => None,
         }
         .unwrap_or_else(|| "this value is missing".to_string());
@@ -832,8 +866,14 @@ impl<'p> Evaluator<'p> {
                     ));
                 };
                 let mut vals = Vec::with_capacity(args.len());
-                for a in args {
-                    vals.push(self.eval(a)?);
+                for (a, (_, ty)) in args.iter().zip(&def.params) {
+                    // A missing value passed where the function needs one is
+                    // reported here, where the applicant's field is named.
+                    let v = self.eval(a)?;
+                    if v == Value::Absent && !matches!(ty, Type::Optional(_)) {
+                        return Err(self.missing(a));
+                    }
+                    vals.push(v);
                 }
                 let new_base = self.stack.len();
                 self.stack.extend(vals);

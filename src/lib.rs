@@ -16,6 +16,7 @@
     )
 )]
 
+mod api;
 pub mod diagnostics;
 pub mod span;
 pub mod syntax;
@@ -34,3 +35,7 @@ pub mod results;
 pub mod stack;
 pub mod stdlib;
 pub mod testing;
+
+pub use api::{input_type, Applicant, CompileError, Policy};
+pub use explain::Lang;
+pub use value::{Date, Value};
