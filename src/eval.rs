@@ -628,6 +628,19 @@ impl<'p> Evaluator<'p> {
                 },
                 None => (false, amount),
             };
+            // A tranche not yet paid never pays more than is left of the grant
+            // (a fixed advance above a smaller final grant is cut to what is
+            // left); one already paid counts as paid, and any excess is overpaid.
+            let amount = if paid {
+                amount
+            } else {
+                amount.min(
+                    grant
+                        .checked_sub(so_far)
+                        .unwrap_or(Decimal::ZERO)
+                        .max(Decimal::ZERO),
+                )
+            };
             so_far = so_far.checked_add(amount).ok_or_else(|| overflow(t.span))?;
             let reached = match self.eval(&t.milestone)? {
                 Value::Bool(b) => b,
