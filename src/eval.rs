@@ -187,8 +187,10 @@ pub struct Outcome {
     /// 从高不重复 across policies: the policy paid instead of this one (set by
     /// `stack::apply`); when set, the total and grant amounts are zero.
     pub superseded_by: Option<String>,
-    /// Every fixing and interest computation, in evaluation order (trace only).
+    /// Every fixing and interest computation, in evaluation order (trace
+    /// only; at most `MAX_EVENTS`, the rest counted in `events_omitted`).
     pub events: Vec<Event>,
+    pub events_omitted: u64,
     /// The ranking key of each pool and quota (in program order), for batch
     /// allocation; `None` where it could not be evaluated.
     pub keys: Vec<Option<Value>>,
@@ -256,6 +258,7 @@ pub fn constant(prog: &Program, e: &Expr) -> Option<Value> {
         trace: false,
         facts: None,
         events: Vec::new(),
+        events_omitted: 0,
         call_depth: 0,
     };
     ev.value(e).ok()
@@ -286,8 +289,10 @@ struct Evaluator<'p> {
     base: usize,
     trace: bool,
     facts: Option<Vec<Fact>>,
-    /// Trace events (only collected when tracing).
+    /// Trace events (only collected when tracing), at most `MAX_EVENTS`.
     events: Vec<Event>,
+    /// Events not recorded because the limit was reached.
+    events_omitted: u64,
     call_depth: usize,
 }
 
@@ -340,7 +345,21 @@ pub fn round(amount: Decimal, r: Rounding) -> Decimal {
     q.checked_mul(step).unwrap_or(amount)
 }
 
+/// The most trace events one evaluation records: an applicant with a million
+/// loans is evaluated exactly, but its report cites the first fixings and
+/// interest computations and says how many more there were.
+pub const MAX_EVENTS: usize = 1_000;
+
 impl<'p> Evaluator<'p> {
+    fn room_for_event(&mut self) -> bool {
+        if self.events.len() < MAX_EVENTS {
+            true
+        } else {
+            self.events_omitted += 1;
+            false
+        }
+    }
+
     fn new(prog: &'p Program, given: &[Value], trace: bool) -> R<Self> {
         let mut ev = Evaluator {
             prog,
@@ -351,6 +370,7 @@ impl<'p> Evaluator<'p> {
             trace,
             facts: None,
             events: Vec::new(),
+            events_omitted: 0,
             call_depth: 0,
         };
         for (i, def) in prog.inputs.iter().enumerate() {
@@ -401,6 +421,7 @@ impl<'p> Evaluator<'p> {
             })?;
         }
         Ok(Outcome {
+            events_omitted: self.events_omitted,
             in_force,
             superseded_by: None,
             keys,
@@ -935,7 +956,7 @@ impl<'p> Evaluator<'p> {
                 };
                 match def.at(at) {
                     Some((fixing, value)) => {
-                        if self.trace {
+                        if self.trace && self.room_for_event() {
                             self.events.push(Event::Fixing {
                                 series: *sid,
                                 at,
@@ -1132,7 +1153,7 @@ impl<'p> Evaluator<'p> {
             .and_then(|x| x.checked_mul(Decimal::from(days)))
             .and_then(|x| x.checked_div(Decimal::from(basis)))
             .ok_or_else(overflow)?;
-        if self.trace {
+        if self.trace && self.room_for_event() {
             self.events.push(Event::Interest {
                 principal,
                 rate,

@@ -47,6 +47,9 @@ pub struct Report {
     pub grants: Vec<GrantItem>,
     /// Set when English was asked for but the policy gives only Chinese labels.
     pub labels_untranslated: bool,
+    /// Fixings and interest computations made but not listed (beyond the
+    /// first 1,000, e.g. for an applicant with a million loans).
+    pub lookups_omitted: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -455,6 +458,7 @@ pub fn build_on(
         requirements,
         grants,
         labels_untranslated: cx.untranslated.get(),
+        lookups_omitted: out.events_omitted,
     }
 }
 

@@ -310,6 +310,7 @@ pub fn to_json(prog: &Program, out: &Outcome) -> J {
         "effective_to": prog.meta.effective_to.map(|d| d.to_string()),
         "in_force": out.in_force,
         "superseded_by": out.superseded_by,
+        "lookups_omitted": out.events_omitted,
         "eligible": out.eligible,
         "failed": failed,
         "requirements": requirements,

@@ -185,6 +185,9 @@ fn text(r: &Report, w: W) -> String {
             s.push_str(&format!("    {}\n", sc.text));
         }
     }
+    if r.lookups_omitted > 0 {
+        s.push_str(&format!("\n{}\n", w.lookups_omitted(r.lookups_omitted)));
+    }
     s.push_str(&format!(
         "\n{}{}{}\n",
         w.total(),

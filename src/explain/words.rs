@@ -589,6 +589,14 @@ impl W {
         }
     }
 
+    pub fn lookups_omitted(&self, n: u64) -> String {
+        if self.zh() {
+            format!("（另有 {n} 项利率查询与利息计算未逐项列出，已计入金额。）")
+        } else {
+            format!("({n} more rate lookups and interest computations are included in the amounts but not listed.)")
+        }
+    }
+
     pub fn clamped_note(&self) -> &'static str {
         if self.zh() {
             "测算金额为负，按 0 元计"
