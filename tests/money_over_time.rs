@@ -315,3 +315,28 @@ grant g "g" @"五" {
         (d("3000000"), TrancheStatus::Payable)
     );
 }
+
+/// Found by the property tests: a fixed tranche not yet paid could exceed a
+/// smaller final grant. It is cut to what is left of the grant; only a tranche
+/// already paid can be overpaid.
+#[test]
+fn an_unpaid_fixed_tranche_is_cut_to_what_is_left_of_the_grant() {
+    let p = program(
+        r#"policy t { title "t" }
+input { advance: Money "首批"  investment: Money "投资"  first_paid: Bool = false "首批已拨付" }
+grant g "g" @"十二" {
+  amount = investment * 10%
+  tranche first "首批" @"十二" on true pay advance paid first_paid
+  tranche rest "其余" @"十二" on false pay rest
+}"#,
+    );
+    // Grant 10% × 100万 = 10万; the first batch would be 30万 but is not paid yet: 10万, nothing left.
+    let out = run(&p, &[money("300000"), money("1000000"), Value::Bool(false)]);
+    let s = out.grants[0].schedule.as_ref().expect("schedule");
+    assert_eq!((s.tranches[0].amount, s.tranches[1].amount), (d("100000"), d("0")));
+    assert_eq!((s.payable, s.overpaid, s.to_return), (d("100000"), d("0"), d("0")));
+    // Already paid: 30万 paid against a 10万 grant, 20万 overpaid and to be returned.
+    let out = run(&p, &[money("300000"), money("1000000"), Value::Bool(true)]);
+    let s = out.grants[0].schedule.as_ref().expect("schedule");
+    assert_eq!((s.paid, s.overpaid, s.to_return), (d("300000"), d("200000"), d("200000")));
+}
