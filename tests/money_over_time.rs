@@ -333,10 +333,19 @@ grant g "g" @"十二" {
     // Grant 10% × 100万 = 10万; the first batch would be 30万 but is not paid yet: 10万, nothing left.
     let out = run(&p, &[money("300000"), money("1000000"), Value::Bool(false)]);
     let s = out.grants[0].schedule.as_ref().expect("schedule");
-    assert_eq!((s.tranches[0].amount, s.tranches[1].amount), (d("100000"), d("0")));
-    assert_eq!((s.payable, s.overpaid, s.to_return), (d("100000"), d("0"), d("0")));
+    assert_eq!(
+        (s.tranches[0].amount, s.tranches[1].amount),
+        (d("100000"), d("0"))
+    );
+    assert_eq!(
+        (s.payable, s.overpaid, s.to_return),
+        (d("100000"), d("0"), d("0"))
+    );
     // Already paid: 30万 paid against a 10万 grant, 20万 overpaid and to be returned.
     let out = run(&p, &[money("300000"), money("1000000"), Value::Bool(true)]);
     let s = out.grants[0].schedule.as_ref().expect("schedule");
-    assert_eq!((s.paid, s.overpaid, s.to_return), (d("300000"), d("200000"), d("200000")));
+    assert_eq!(
+        (s.paid, s.overpaid, s.to_return),
+        (d("300000"), d("200000"), d("200000"))
+    );
 }
