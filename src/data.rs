@@ -50,6 +50,9 @@ pub struct DataError {
     pub message: String,
     /// What to write instead.
     pub help: Option<String>,
+    /// The problem is only that a required input or field is not given (the
+    /// rest of the document is fine): `polc match` lists it as data to add.
+    pub missing: bool,
 }
 
 impl fmt::Display for DataError {
@@ -84,6 +87,32 @@ pub fn decode_value(program: &Program, root: &JsonValue) -> Result<Vec<Value>, V
 /// still reported: the vocabulary is the same for every policy).
 pub fn decode_profile(program: &Program, root: &JsonValue) -> Result<Vec<Value>, Vec<DataError>> {
     decode_with(program, root, true)
+}
+
+/// Decode a shared profile as far as it goes: one value per input (`Absent`
+/// where a required input or field is missing or wrong) and every problem.
+/// `polc match` evaluates on what there is and lists what is missing.
+pub fn decode_profile_partial(program: &Program, root: &JsonValue) -> (Vec<Value>, Vec<DataError>) {
+    let mut d = Decoder {
+        program,
+        errors: Vec::new(),
+        profile: true,
+    };
+    let values = d.top(root);
+    let mut errors = d.errors;
+    errors.sort_by_key(|e| e.span.map(|s| s.0));
+    (values, errors)
+}
+
+/// An example of a value of type `ty` as JSON (`"800万元"`, `true`, `{...}`),
+/// for messages that say what to write.
+pub fn example(program: &Program, ty: &Type) -> String {
+    let d = Decoder {
+        program,
+        errors: Vec::new(),
+        profile: true,
+    };
+    d.example(ty, 0)
 }
 
 fn decode_with(
@@ -312,7 +341,21 @@ impl Decoder<'_> {
             span: Some(span),
             message,
             help,
+            missing: false,
         });
+    }
+
+    fn missing(
+        &mut self,
+        path: &dyn fmt::Display,
+        span: (usize, usize),
+        message: String,
+        help: Option<String>,
+    ) {
+        self.error(path, span, message, help);
+        if let Some(e) = self.errors.last_mut() {
+            e.missing = true;
+        }
     }
 
     fn enum_name(&self, id: u32) -> String {
@@ -375,12 +418,24 @@ impl Decoder<'_> {
                 if depth > 2 {
                     return "{…}".to_string();
                 }
-                let fields: Vec<String> = r
+                let mut fields: Vec<String> = r
                     .fields
                     .iter()
                     .filter(|f| !matches!(f.ty, Type::Optional(_) | Type::Error))
                     .map(|f| format!("{}: {}", quote(&f.name), self.example(&f.ty, depth + 1)))
                     .collect();
+                if fields.is_empty() {
+                    // Every field optional: show the first two, as a start.
+                    fields = r
+                        .fields
+                        .iter()
+                        .take(2)
+                        .map(|f| format!("{}: {}", quote(&f.name), self.example(&f.ty, depth + 1)))
+                        .collect();
+                    if r.fields.len() > 2 {
+                        fields.push("…".to_string());
+                    }
+                }
                 if fields.is_empty() {
                     "{}".to_string()
                 } else {
@@ -462,7 +517,7 @@ impl Decoder<'_> {
             }) if optional => Value::Absent,
             None => {
                 let help = format!("add {}: {}", quote(&input.name), self.example(&input.ty, 0));
-                self.error(
+                self.missing(
                     &path,
                     object,
                     format!(
@@ -955,7 +1010,7 @@ impl Decoder<'_> {
                         quote(&field.name),
                         self.example(&field.ty, 0)
                     );
-                    self.error(
+                    self.missing(
                         &field_path,
                         v.span,
                         format!("missing field {field_name} of {owner}"),

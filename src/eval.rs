@@ -21,6 +21,12 @@ pub struct RuntimeError {
     pub span: Span,
     pub message: String,
     pub help: Option<String>,
+    /// For a value that was not given (E0803): the input or input field it
+    /// is, when it is one (`polc match` lists these as data to add).
+    pub missing: Option<Ref>,
+    /// While unwinding out of a function: the parameter (frame slot) and
+    /// field that was missing, mapped to the caller's argument at the call.
+    pub(crate) missing_local: Option<(u32, Option<u32>)>,
 }
 
 impl std::fmt::Display for RuntimeError {
@@ -50,6 +56,8 @@ fn rt(code: Code, span: Span, message: impl Into<String>, help: Option<&str>) ->
         span,
         message: message.into(),
         help: help.map(|h| h.to_string()),
+        missing: None,
+        missing_local: None,
     }
 }
 
@@ -781,12 +789,66 @@ impl<'p> Evaluator<'p> {
             _ => None,
         }
         .unwrap_or_else(|| "this value is missing".to_string());
-        rt(
+        let mut err = rt(
             Code::MissingValue,
             e.span,
             format!("{what}, but this rule needs it"),
             Some("give the value in the applicant data, or handle its absence with `?? fallback` or `present(...)`"),
-        )
+        );
+        match &e.kind {
+            ExprKind::Input(i) => err.missing = Some(Ref::Input(*i)),
+            ExprKind::Field(base, f) => match base.kind {
+                ExprKind::Input(i) => err.missing = Some(Ref::Field(i, *f)),
+                ExprKind::Local(k) => err.missing_local = Some((k, Some(*f))),
+                _ => {}
+            },
+            ExprKind::Local(k) => err.missing_local = Some((*k, None)),
+            _ => {}
+        }
+        err
+    }
+
+    /// A value missing inside a function body, read through a parameter:
+    /// name the applicant's input or field the caller passed in.
+    fn missing_through_call(&self, mut err: RuntimeError, args: &[Expr]) -> RuntimeError {
+        if err.code != Code::MissingValue || err.missing.is_some() {
+            return err;
+        }
+        let Some((slot, field)) = err.missing_local.take() else {
+            return err;
+        };
+        let Some(arg) = args.get(slot as usize) else {
+            return err;
+        };
+        let found = match (&arg.kind, field) {
+            (ExprKind::Input(i), None) => Some(Ref::Input(*i)),
+            (ExprKind::Input(i), Some(f)) => Some(Ref::Field(*i, f)),
+            (ExprKind::Field(base, f), None) => match base.kind {
+                ExprKind::Input(i) => Some(Ref::Field(i, *f)),
+                ExprKind::Local(k) => {
+                    err.missing_local = Some((k, Some(*f)));
+                    None
+                }
+                _ => None,
+            },
+            (ExprKind::Local(k), field) => {
+                err.missing_local = Some((*k, field));
+                None
+            }
+            _ => None,
+        };
+        if let Some(r) = found {
+            let (name, label) = self.prog.ref_name(r);
+            let label = label.map(|l| format!(" ({l})")).unwrap_or_default();
+            let what = if matches!(r, Ref::Field(..)) {
+                "field"
+            } else {
+                "input"
+            };
+            err.message = format!("{what} `{name}`{label} was not given, but this rule needs it");
+            err.missing = Some(r);
+        }
+        err
     }
 
     /// Evaluate to a present value.
@@ -917,7 +979,7 @@ impl<'p> Evaluator<'p> {
                 self.call_depth -= 1;
                 self.stack.truncate(new_base);
                 self.base = saved;
-                r
+                r.map_err(|err| self.missing_through_call(err, args))
             }
             ExprKind::Table(t, arg) => {
                 let Some(def) = self.prog.tables.get(*t as usize) else {

@@ -8,7 +8,7 @@
 //! renderers in `explain/render.rs` print it as text, Markdown or HTML. All
 //! wording, in Chinese and English, is in `explain/words.rs`.
 
-mod render;
+pub(crate) mod render;
 mod words;
 
 pub use render::{render, Format};

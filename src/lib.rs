@@ -30,6 +30,7 @@ pub mod data;
 pub mod driver;
 pub mod eval;
 pub mod explain;
+pub mod matching;
 pub mod program;
 pub mod results;
 pub mod stack;

@@ -89,6 +89,28 @@ enum Command {
         #[arg(long)]
         profile: bool,
     },
+    /// Match one enterprise's profile against every policy of a library: the policies it
+    /// qualifies for (with amounts, 从高不重复 applied), the ones that need data it did not
+    /// give, and the ones it fails with the closest gap
+    Match {
+        /// The profile (JSON, the shared vocabulary; `project` or a list `projects`)
+        profile: PathBuf,
+        /// The policy library: directories (searched for *.pol) or files
+        #[arg(long, default_value = "policies")]
+        policies: Vec<PathBuf>,
+        /// Policies in force on this date (YYYY-MM-DD); default: today (China Standard Time)
+        #[arg(long, value_parser = parse_date)]
+        on: Option<polc::value::Date>,
+        /// Report language: zh (default) or en
+        #[arg(long, default_value = "zh", value_parser = ["zh", "en"])]
+        lang: String,
+        /// text (terminal), markdown, html (one self-contained file) or json
+        #[arg(long, default_value = "text", value_parser = ["text", "markdown", "html", "json"])]
+        format: String,
+        /// Write the report to this file (atomically) instead of stdout
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Run the policies' test cases (default: the policies/ directory)
     Test { paths: Vec<PathBuf> },
     /// Check the coverage table (docs/coverage.md) against the policies: every rule and
@@ -170,6 +192,14 @@ fn run(cli: Cli) -> ExitCode {
             }
         },
         Command::Test { paths } => cmd_test(&paths),
+        Command::Match {
+            profile,
+            policies,
+            on,
+            lang,
+            format,
+            output,
+        } => cmd_match(&profile, &policies, on, &lang, &format, output.as_deref()),
         Command::Explain {
             policy,
             input,
@@ -873,6 +903,142 @@ fn cmd_run_many(
         return ExitCode::from(1);
     }
     code
+}
+
+/// Today in China Standard Time (UTC+8): the default evaluation date of `polc match`.
+fn today() -> Option<polc::value::Date> {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    let days = (secs + 8 * 3600) / 86_400;
+    polc::value::Date::from_ymd(1970, 1, 1)?.add_days(i64::try_from(days).ok()?)
+}
+
+fn cmd_match(
+    profile: &Path,
+    libraries: &[PathBuf],
+    on: Option<polc::value::Date>,
+    lang: &str,
+    format: &str,
+    output: Option<&Path>,
+) -> ExitCode {
+    use rayon::prelude::*;
+    let text = match std::fs::read(profile) {
+        Ok(b) => match String::from_utf8(b) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!(
+                    "error: {} is not valid UTF-8 (first bad byte at offset {}); a profile must be UTF-8 JSON",
+                    profile.display(),
+                    e.utf8_error().valid_up_to()
+                );
+                return ExitCode::from(2);
+            }
+        },
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", profile.display());
+            return ExitCode::from(2);
+        }
+    };
+    let color = color_stderr() != ColorChoice::Never;
+    let root = match polc::data::json::parse(&text) {
+        Ok(r) => r,
+        Err(e) => {
+            eprint!(
+                "{}",
+                polc::data::render_errors(&profile.display().to_string(), &text, &[e], color)
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let files = match collect_policies(libraries) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if files.is_empty() {
+        eprintln!("error: no .pol files found; give the library with --policies DIR");
+        return ExitCode::from(1);
+    }
+    let compiled: Vec<(PathBuf, Result<Compiled, String>)> = files
+        .par_iter()
+        .map(|f| (f.clone(), load_rules(f)))
+        .collect();
+    let mut broken = 0;
+    for (f, c) in &compiled {
+        match c {
+            Ok(c) if c.program.is_some() => {}
+            Ok(c) => {
+                report(c, &c.diagnostics);
+                eprintln!("error: {} has errors", f.display());
+                broken += 1;
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                broken += 1;
+            }
+        }
+    }
+    if broken > 0 {
+        eprintln!(
+            "error: {broken} polic{} of the library could not be compiled; fix them (polc check) before matching",
+            if broken == 1 { "y" } else { "ies" }
+        );
+        return ExitCode::from(1);
+    }
+    let library: Vec<polc::matching::LibraryPolicy<'_>> = compiled
+        .iter()
+        .filter_map(|(f, c)| {
+            let c = c.as_ref().ok()?;
+            Some(polc::matching::LibraryPolicy {
+                file: f.display().to_string(),
+                program: c.program.as_ref()?,
+                sources: &c.sources,
+            })
+        })
+        .collect();
+    let Some(on) = on.or_else(today) else {
+        eprintln!("error: cannot read today's date from the system clock; give --on YYYY-MM-DD");
+        return ExitCode::from(1);
+    };
+    let matches = match polc::matching::run(&library, &root, on) {
+        Ok(m) => m,
+        Err(errs) => {
+            eprint!(
+                "{}",
+                polc::data::render_errors(&profile.display().to_string(), &text, &errs, color)
+            );
+            eprintln!(
+                "error: {} has {} problem{}; nothing was matched",
+                profile.display(),
+                errs.len(),
+                if errs.len() == 1 { "" } else { "s" }
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let lang = polc::explain::Lang::parse(lang).unwrap_or(polc::explain::Lang::Zh);
+    let format = polc::explain::Format::parse(format).unwrap_or(polc::explain::Format::Text);
+    let report = polc::matching::report(&library, &matches, lang);
+    let out = polc::matching::render(&report, format);
+    match output {
+        Some(path) => match write_atomically(path, out.as_bytes()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                ExitCode::from(1)
+            }
+        },
+        None => {
+            if std::io::stdout().lock().write_all(out.as_bytes()).is_err() {
+                return ExitCode::from(1);
+            }
+            ExitCode::SUCCESS
+        }
+    }
 }
 
 fn cmd_explain(

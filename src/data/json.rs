@@ -203,6 +203,7 @@ impl Parser<'_> {
     fn error(&self, start: usize, end: usize, message: String, help: Option<String>) -> DataError {
         let (line, col) = line_col(self.text, start);
         DataError {
+            missing: false,
             path: self.path_string(),
             span: Some((start, end)),
             message: format!("{message} (line {line}, column {col})"),

@@ -927,12 +927,14 @@ fn render_errors_shows_path_message_label_and_help() {
         span: Some((1000, 2000)),
         message: "out of bounds".to_string(),
         help: None,
+        missing: false,
     });
     many.push(DataError {
         path: "$".to_string(),
         span: None,
         message: "no span".to_string(),
         help: None,
+        missing: false,
     });
     let out = render_errors("applicant.json", text, &many, false);
     assert!(

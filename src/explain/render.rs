@@ -385,7 +385,7 @@ fn requirement_md(s: &mut String, q: &RequirementItem, w: W) {
 
 // ---------------------------------------------------------------- html
 
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -400,7 +400,7 @@ fn esc(s: &str) -> String {
     o
 }
 
-const CSS: &str = "
+pub(crate) const CSS: &str = "
 :root{--ink:#1b1f24;--muted:#57606a;--ok:#1a7f37;--bad:#cf222e;--line:#d0d7de;--bg:#f6f8fa}
 *{box-sizing:border-box}
 body{font-family:'Noto Sans CJK SC','PingFang SC','Microsoft YaHei','Source Han Sans SC',system-ui,sans-serif;color:var(--ink);max-width:52rem;margin:2rem auto;padding:0 1.25rem;line-height:1.65}
