@@ -1,16 +1,24 @@
 //! Sample cohorts: realistic applicants for a policy, generated from its
 //! input declarations, reproducible from a seed (the same seed, policy and
-//! count give the same bytes on every machine). Used by the benchmarks and by
-//! `polc diff` examples.
+//! count give the same bytes on every machine). Used by the benchmarks, the
+//! property tests and `polc diff` (docs/diff.md).
 //!
 //! Values are drawn to look like real applications rather than uniform noise:
 //! amounts log-uniform between 10万元 and 10亿元 (three significant figures),
 //! rates from 0.5% to 8%, dates from 2021 to 2026, yes/no answers true four
 //! times out of five, counts skewed small, lists of zero to four items, enums
 //! uniform. An optional field is left out or null one time in 200, as an
-//! incomplete application would be. A date pair named `…started_on` /
-//! `…completed_on` (or `disbursed_on` / `repaid_on`) is kept in order, a few
-//! months to four years apart.
+//! incomplete application would be. Names carry what they mean:
+//!
+//! - a date pair named `…started_on` / `…completed_on` (or `disbursed_on` /
+//!   `repaid_on`) is kept in order, a few months to four years apart, and a
+//!   project's `first_stat_on` falls in its first half year;
+//! - the parts of a project's investment follow its approved investment
+//!   (equipment 30–80%, land up to 15%, buildings up to 25%, actual 85–110%);
+//! - answers that are exceptions in real files (declared before, supported
+//!   by another fund, already subsidised, fraud, tranches already paid) are
+//!   true one time in twenty;
+//! - names read like names (`辽宁恒信精密制造有限公司`, `年产30万件轴承项目`).
 
 use crate::program::{Program, Type};
 use std::fmt::Write as _;
@@ -53,17 +61,88 @@ fn date_string(days: i64) -> String {
         .unwrap_or_else(|| "2026-01-01".to_string())
 }
 
-fn money(r: &mut Rng, out: &mut String) {
-    // Log-uniform over 10万元 .. 10亿元: a decade (10^5 .. 10^8 元) and a
-    // mantissa 1.00 .. 9.99, written in 万元 with two decimals.
+/// A log-uniform amount over 10万元 .. 10亿元: a decade (10^5 .. 10^8 元) and
+/// a mantissa 1.00 .. 9.99.
+fn money_yuan(r: &mut Rng) -> u64 {
     let decade = 10u64.pow(3 + r.below(4) as u32);
-    let yuan = (100 + r.below(900)) * decade;
+    (100 + r.below(900)) * decade
+}
+
+/// An amount in 万元 with two decimals (to the hundred yuan).
+fn write_money(yuan: u64, out: &mut String) {
+    let yuan = yuan / 100 * 100;
     let _ = write!(out, "\"{}.{:02}万元\"", yuan / 10_000, yuan % 10_000 / 100);
+}
+
+fn money(r: &mut Rng, out: &mut String) {
+    write_money(money_yuan(r), out);
+}
+
+/// Yes/no answers that are exceptions in real applications.
+const EXCEPTIONS: &[&str] = &[
+    "declared_before",
+    "other_fund_support",
+    "subsidised",
+    "fraud",
+    "already_supported",
+    "interim_paid",
+    "final_paid",
+    "first_paid",
+    "second_paid",
+    "rest_paid",
+];
+
+/// The share (in percent, low..high) of a project's approved investment that
+/// a part of it takes.
+fn investment_share(name: &str) -> Option<(u64, u64)> {
+    match name {
+        "equipment_investment" => Some((30, 80)),
+        "land_investment" => Some((0, 15)),
+        "building_investment" => Some((0, 25)),
+        "actual_investment" => Some((85, 110)),
+        _ => None,
+    }
+}
+
+const FIRMS: &[&str] = &[
+    "恒信", "北方", "辽河", "盛京", "华晨", "东软", "远航", "金石", "瑞丰", "新松", "中科", "海川",
+];
+const TRADES: &[&str] = &[
+    "精密制造",
+    "装备",
+    "新材料",
+    "化工",
+    "电子科技",
+    "智能科技",
+    "机械",
+    "汽车零部件",
+    "生物医药",
+    "冶金",
+];
+const PRODUCTS: &[&str] = &[
+    "轴承",
+    "数控机床",
+    "减速器",
+    "传感器",
+    "特种钢材",
+    "精细化学品",
+    "汽车电子",
+    "锂电材料",
+    "工业机器人",
+    "医疗器械",
+];
+
+fn pick<'a>(r: &mut Rng, from: &[&'a str]) -> &'a str {
+    from.get(r.below(from.len() as u64) as usize)
+        .copied()
+        .unwrap_or_default()
 }
 
 struct Gen<'p> {
     prog: &'p Program,
     rng: Rng,
+    /// The input or field whose object is being written (`project`).
+    owner: String,
 }
 
 impl Gen<'_> {
@@ -94,6 +173,11 @@ impl Gen<'_> {
                 };
                 let _ = write!(out, "{v}");
             }
+            Type::Bool if EXCEPTIONS.contains(&name) => out.push_str(if self.rng.chance(1, 20) {
+                "true"
+            } else {
+                "false"
+            }),
             Type::Bool => out.push_str(if self.rng.chance(4, 5) {
                 "true"
             } else {
@@ -108,7 +192,20 @@ impl Gen<'_> {
                 let _ = write!(out, "\"{m} months\"");
             }
             Type::Text => {
-                let _ = write!(out, "\"{name}-{}\"", self.rng.below(10_000));
+                let text = match (name, self.owner.as_str()) {
+                    ("name", o) if o.contains("project") => format!(
+                        "年产{}万件{}项目",
+                        10 * (1 + self.rng.below(50)),
+                        pick(&mut self.rng, PRODUCTS)
+                    ),
+                    ("name", _) => format!(
+                        "辽宁{}{}有限公司",
+                        pick(&mut self.rng, FIRMS),
+                        pick(&mut self.rng, TRADES)
+                    ),
+                    _ => format!("{name}-{}", self.rng.below(10_000)),
+                };
+                let _ = write!(out, "{}", serde_json::Value::String(text));
             }
             Type::Enum(e) => {
                 let variants = self
@@ -134,6 +231,7 @@ impl Gen<'_> {
                     .get(*r as usize)
                     .map(|rec| rec.fields.clone())
                     .unwrap_or_default();
+                let saved = std::mem::replace(&mut self.owner, name.to_string());
                 self.object(
                     &fields
                         .iter()
@@ -142,6 +240,7 @@ impl Gen<'_> {
                     out,
                     depth + 1,
                 );
+                self.owner = saved;
             }
             Type::List(inner) => {
                 out.push('[');
@@ -162,6 +261,7 @@ impl Gen<'_> {
     fn object(&mut self, fields: &[(String, Type)], out: &mut String, depth: usize) {
         out.push('{');
         let mut start: Option<i64> = None;
+        let mut approved: Option<u64> = None;
         let mut first = true;
         for (name, ty) in fields {
             // Optional fields are sometimes left out altogether.
@@ -180,6 +280,25 @@ impl Gen<'_> {
                 || name.contains("end")
                 || name.contains("repaid")
                 || name.ends_with("_to");
+            let inner = ty.strip();
+            if let (Type::Money, Some((lo, hi)), Some(base)) =
+                (inner, investment_share(name), approved)
+            {
+                let pct = lo + self.rng.below(hi - lo + 1);
+                write_money(base / 100 * pct, out);
+                continue;
+            }
+            if matches!(inner, Type::Money) && name == "approved_investment" {
+                let yuan = money_yuan(&mut self.rng);
+                approved = Some(yuan);
+                write_money(yuan, out);
+                continue;
+            }
+            if let (true, Some(s)) = (is_date && name.contains("first_stat"), start) {
+                let d = s + self.rng.below(180) as i64;
+                let _ = write!(out, "\"{}\"", date_string(d));
+                continue;
+            }
             match (is_date, starts, ends, start) {
                 (true, true, _, _) => {
                     let d = DAY_2021 + self.rng.below((DAYS_TO_2027 - 400) as u64) as i64;
@@ -207,6 +326,7 @@ pub fn generate(
     let mut g = Gen {
         prog,
         rng: Rng::new(seed),
+        owner: String::new(),
     };
     let inputs: Vec<(String, Type)> = prog
         .inputs
