@@ -16,7 +16,7 @@ POLC=target/release/polc
 
 echo "== machine"; nproc; grep -m1 'model name' /proc/cpuinfo || true
 echo "== cohort: $COUNT applicants of 附件1-1 (seed 42)"
-$POLC cohort $POLICY --count "$COUNT" --seed 42 -o "$DIR/in.jsonl"
+$POLC cohort $POLICY --count "$COUNT" --seed 42 --missing 5 -o "$DIR/in.jsonl"
 ls -l "$DIR/in.jsonl"
 
 echo "== batch, both cores"

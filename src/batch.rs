@@ -319,6 +319,49 @@ impl<R: BufRead> Records<R> {
     }
 }
 
+/// The records at `lines` (1-based, as batch results number them), each as
+/// the JSON tree the decoder reads; records that cannot be read are left out.
+/// For re-evaluating a few records of a batch with the trace on.
+pub fn records_at<R: BufRead>(
+    input: R,
+    format: InputFormat,
+    lines: &[u64],
+) -> std::io::Result<Vec<(u64, JsonValue)>> {
+    let mut wanted: Vec<u64> = lines.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let Some(&last) = wanted.last() else {
+        return Ok(Vec::new());
+    };
+    let Ok(mut records) = Records::new(input, format) else {
+        return Ok(Vec::new());
+    };
+    let headers: Vec<Vec<String>> = records.headers().map(|h| h.to_vec()).unwrap_or_default();
+    let mut out = Vec::new();
+    loop {
+        let (raw, _) = records.chunk(4096)?;
+        if raw.is_empty() {
+            break;
+        }
+        let mut past = false;
+        for r in raw {
+            let (line, tree) = match r {
+                Raw::Json(line, text) => (line, json::parse(&text).ok()),
+                Raw::Csv(line, rec) => (line, csv_tree(&headers, &rec).ok()),
+                Raw::Bad(e) => (e.line, None),
+            };
+            past |= line >= last;
+            if let (true, Some(t)) = (wanted.binary_search(&line).is_ok(), tree) {
+                out.push((line, t));
+            }
+        }
+        if past {
+            break;
+        }
+    }
+    Ok(out)
+}
+
 /// The part of a record's result the summary adds up.
 struct Tally {
     eligible: bool,

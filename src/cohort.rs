@@ -7,8 +7,10 @@
 //! amounts log-uniform between 10万元 and 10亿元 (three significant figures),
 //! rates from 0.5% to 8%, dates from 2021 to 2026, yes/no answers true four
 //! times out of five, counts skewed small, lists of zero to four items, enums
-//! uniform. An optional field is left out or null one time in 200, as an
-//! incomplete application would be. Names carry what they mean:
+//! uniform. Records are complete unless asked otherwise: with
+//! `missing_per_mille` (`polc cohort --missing 5`), each optional field is
+//! left out or null that many times in a thousand, as incomplete applications
+//! would be. Names carry what they mean:
 //!
 //! - a date pair named `…started_on` / `…completed_on` (or `disbursed_on` /
 //!   `repaid_on`) is kept in order, a few months to four years apart, and a
@@ -143,13 +145,15 @@ struct Gen<'p> {
     rng: Rng,
     /// The input or field whose object is being written (`project`).
     owner: String,
+    /// How many optional fields in a thousand are left out or null.
+    missing: u64,
 }
 
 impl Gen<'_> {
     fn value(&mut self, name: &str, ty: &Type, out: &mut String, depth: usize) {
         match ty {
             Type::Optional(inner) => {
-                if self.rng.chance(998, 1000) {
+                if self.missing == 0 || self.rng.chance(1000 - self.missing.div_ceil(2), 1000) {
                     self.value(name, inner, out, depth);
                 } else {
                     out.push_str("null");
@@ -265,7 +269,10 @@ impl Gen<'_> {
         let mut first = true;
         for (name, ty) in fields {
             // Optional fields are sometimes left out altogether.
-            if matches!(ty, Type::Optional(_)) && self.rng.chance(3, 1000) {
+            if self.missing > 0
+                && matches!(ty, Type::Optional(_))
+                && self.rng.chance(self.missing / 2, 1000)
+            {
                 continue;
             }
             if !first {
@@ -316,17 +323,31 @@ impl Gen<'_> {
     }
 }
 
-/// Write `count` applicants for `prog` as JSON Lines, reproducibly from `seed`.
+/// Write `count` complete applicants for `prog` as JSON Lines, reproducibly
+/// from `seed`.
 pub fn generate(
     prog: &Program,
     count: u64,
     seed: u64,
     out: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
+    generate_with(prog, count, seed, 0, out)
+}
+
+/// As [`generate`], with each optional field left out or null
+/// `missing_per_mille` times in a thousand (incomplete applications).
+pub fn generate_with(
+    prog: &Program,
+    count: u64,
+    seed: u64,
+    missing_per_mille: u64,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
     let mut g = Gen {
         prog,
         rng: Rng::new(seed),
         owner: String::new(),
+        missing: missing_per_mille.min(1000),
     };
     let inputs: Vec<(String, Type)> = prog
         .inputs

@@ -27,6 +27,7 @@ pub mod check;
 pub mod cohort;
 pub mod coverage;
 pub mod data;
+pub mod diff;
 pub mod driver;
 pub mod eval;
 pub mod explain;

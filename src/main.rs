@@ -111,6 +111,30 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Compare two versions of a policy: what changed in the rules and, over a cohort of
+    /// applicants, who gains, who loses, the change in outlay and the largest changes, explained
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        /// The cohort (JSON Lines or CSV, as for `run --batch`); e.g. from `polc cohort`
+        #[arg(long)]
+        batch: Option<PathBuf>,
+        /// Evaluate as of this date (YYYY-MM-DD)
+        #[arg(long, value_parser = parse_date)]
+        on: Option<polc::value::Date>,
+        /// How many of the largest changes to explain
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        /// Report language: zh (default) or en
+        #[arg(long, default_value = "zh", value_parser = ["zh", "en"])]
+        lang: String,
+        /// text (terminal), markdown, html (one file, with SVG charts) or json (every changed applicant)
+        #[arg(long, default_value = "text", value_parser = ["text", "markdown", "html", "json"])]
+        format: String,
+        /// Write the report to this file (atomically) instead of stdout
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Run the policies' test cases (default: the policies/ directory)
     Test { paths: Vec<PathBuf> },
     /// Check the coverage table (docs/coverage.md) against the policies: every rule and
@@ -130,6 +154,10 @@ enum Command {
         count: u64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Leave out (or null) each optional field this many times in a thousand,
+        /// as incomplete applications would (default 0: complete records)
+        #[arg(long, default_value_t = 0)]
+        missing: u64,
         /// Write to this file (atomically) instead of stdout
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -192,6 +220,25 @@ fn run(cli: Cli) -> ExitCode {
             }
         },
         Command::Test { paths } => cmd_test(&paths),
+        Command::Diff {
+            old,
+            new,
+            batch,
+            on,
+            top,
+            lang,
+            format,
+            output,
+        } => cmd_diff(
+            &old,
+            &new,
+            batch.as_deref(),
+            on,
+            top,
+            &lang,
+            &format,
+            output.as_deref(),
+        ),
         Command::Match {
             profile,
             policies,
@@ -222,8 +269,9 @@ fn run(cli: Cli) -> ExitCode {
             policy,
             count,
             seed,
+            missing,
             output,
-        } => cmd_cohort(&policy, count, seed, output.as_deref()),
+        } => cmd_cohort(&policy, count, seed, missing, output.as_deref()),
         Command::ExplainCode { code } => match diagnostics::explain(&code) {
             Some(text) => {
                 print!("{text}");
@@ -333,7 +381,13 @@ fn report(c: &Compiled, diags: &[Diagnostic]) {
     diagnostics::render_stderr(&c.sources, diags, color_stderr());
 }
 
-fn cmd_cohort(policy: &Path, count: u64, seed: u64, output: Option<&Path>) -> ExitCode {
+fn cmd_cohort(
+    policy: &Path,
+    count: u64,
+    seed: u64,
+    missing: u64,
+    output: Option<&Path>,
+) -> ExitCode {
     let c = match load_rules(policy) {
         Ok(c) => c,
         Err(e) => {
@@ -348,13 +402,14 @@ fn cmd_cohort(policy: &Path, count: u64, seed: u64, output: Option<&Path>) -> Ex
     let result = match output {
         Some(path) => {
             let mut buf = std::io::BufWriter::new(Vec::new());
-            polc::cohort::generate(prog, count, seed, &mut buf)
+            polc::cohort::generate_with(prog, count, seed, missing, &mut buf)
                 .and_then(|_| buf.into_inner().map_err(|e| e.into_error()))
                 .and_then(|bytes| write_atomically(path, &bytes))
         }
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            polc::cohort::generate(prog, count, seed, &mut out).and_then(|_| out.flush())
+            polc::cohort::generate_with(prog, count, seed, missing, &mut out)
+                .and_then(|_| out.flush())
         }
     };
     match result {
@@ -903,6 +958,157 @@ fn cmd_run_many(
         return ExitCode::from(1);
     }
     code
+}
+
+/// One version for `polc diff`: compiled rules, and its syntax tree for the
+/// structural comparison.
+fn load_version(path: &Path) -> Result<(Compiled, polc::syntax::Parsed, String), ExitCode> {
+    let c = match load_rules(path) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(ExitCode::from(1));
+        }
+    };
+    if c.program.is_none() {
+        report(&c, &c.diagnostics);
+        eprintln!(
+            "error: {} has errors; fix them before comparing it",
+            path.display()
+        );
+        return Err(ExitCode::from(1));
+    }
+    let text = c
+        .sources
+        .iter()
+        .find(|(_, s)| s.name == path.display().to_string())
+        .map(|(_, s)| s.text.clone())
+        .unwrap_or_default();
+    let parsed = polc::syntax::parse(0, &text);
+    Ok((c, parsed, text))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cmd_diff(
+    old: &Path,
+    new: &Path,
+    batch: Option<&Path>,
+    on: Option<polc::value::Date>,
+    top: usize,
+    lang: &str,
+    format: &str,
+    output: Option<&Path>,
+) -> ExitCode {
+    use polc::batch::InputFormat;
+    let (co, po, to) = match load_version(old) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let (cn, pn, tn) = match load_version(new) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let (Some(prog_old), Some(prog_new)) = (&co.program, &cn.program) else {
+        return ExitCode::from(1);
+    };
+    let vo = polc::diff::Version {
+        file: old.display().to_string(),
+        program: prog_old,
+        sources: &co.sources,
+        ast: &po.file,
+        text: &to,
+    };
+    let vn = polc::diff::Version {
+        file: new.display().to_string(),
+        program: prog_new,
+        sources: &cn.sources,
+        ast: &pn.file,
+        text: &tn,
+    };
+    let lang = polc::explain::Lang::parse(lang).unwrap_or(polc::explain::Lang::Zh);
+    let format = polc::explain::Format::parse(format).unwrap_or(polc::explain::Format::Text);
+    let is_csv = |p: &Path| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv"));
+    let opts = polc::diff::Options {
+        input: if batch.is_some_and(is_csv) {
+            InputFormat::Csv
+        } else {
+            InputFormat::JsonLines
+        },
+        on,
+        top,
+    };
+    let open = |p: &Path| -> Result<std::io::BufReader<std::fs::File>, ExitCode> {
+        std::fs::File::open(p)
+            .map(|f| std::io::BufReader::with_capacity(1 << 20, f))
+            .map_err(|e| {
+                eprintln!("error: cannot read {}: {e}", p.display());
+                ExitCode::from(2)
+            })
+    };
+    let report = match batch {
+        None => polc::diff::report(
+            &vo,
+            &vn,
+            None::<(&str, &polc::diff::Cohort, std::io::Empty)>,
+            &opts,
+            lang,
+        ),
+        Some(b) => {
+            let (r1, r2, r3) = match (open(b), open(b), open(b)) {
+                (Ok(a), Ok(x), Ok(y)) => (a, x, y),
+                (Err(code), _, _) | (_, Err(code), _) | (_, _, Err(code)) => return code,
+            };
+            let cohort = match polc::diff::evaluate(prog_old, prog_new, r1, r2, &opts) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("error: cannot read {}: {e}", b.display());
+                    return ExitCode::from(2);
+                }
+            };
+            for bad in cohort.bad.iter().take(5) {
+                let which = match bad.version {
+                    "both" => "both versions",
+                    "old" => "the old version",
+                    _ => "the new version",
+                };
+                eprintln!(
+                    "warning: {}:{}: not evaluated by {which}: {}",
+                    b.display(),
+                    bad.line,
+                    bad.message
+                );
+            }
+            if cohort.bad.len() > 5 {
+                eprintln!(
+                    "warning: {} more records not evaluated (the report lists the first 100)",
+                    cohort.bad.len() - 5
+                );
+            }
+            polc::diff::report(
+                &vo,
+                &vn,
+                Some((&b.display().to_string(), &cohort, r3)),
+                &opts,
+                lang,
+            )
+        }
+    };
+    let text = polc::diff::render(&report, format);
+    let written = match output {
+        Some(path) => write_atomically(path, text.as_bytes()).map_err(|e| {
+            eprintln!("error: cannot write {}: {e}", path.display());
+        }),
+        None => std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .map_err(|_| ()),
+    };
+    // Records the versions could not evaluate are part of the report (and
+    // counted), not a failure of the comparison.
+    match written {
+        Err(()) => ExitCode::from(1),
+        Ok(()) => ExitCode::SUCCESS,
+    }
 }
 
 /// Today in China Standard Time (UTC+8): the default evaluation date of `polc match`.

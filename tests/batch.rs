@@ -20,7 +20,7 @@ fn batch_rows_equal_single_evaluations_on_a_generated_cohort() {
     ] {
         let prog = policy(path);
         let mut cohort = Vec::new();
-        polc::cohort::generate(&prog, 400, 7, &mut cohort).expect("cohort");
+        polc::cohort::generate_with(&prog, 400, 7, 5, &mut cohort).expect("cohort");
         let text = String::from_utf8(cohort).expect("utf8");
         let mut out = Vec::new();
         let mut bad = Vec::new();

@@ -45,7 +45,7 @@ fn programs() -> &'static Vec<(String, Program)> {
 
 fn applicant(p: &Program, seed: u64) -> String {
     let mut out = Vec::new();
-    polc::cohort::generate(p, 1, seed, &mut out).expect("generate");
+    polc::cohort::generate_with(p, 1, seed, 5, &mut out).expect("generate");
     String::from_utf8(out).expect("utf8").trim().to_string()
 }
 
