@@ -32,8 +32,13 @@ echo "== peak memory does not grow with the file: a tenth of the cohort"
 head -n $((COUNT / 10)) "$DIR/in.jsonl" > "$DIR/tenth.jsonl"
 /usr/bin/time -f "wall %e s, peak RSS %M KB" $POLC run $POLICY --batch "$DIR/tenth.jsonl" -o "$DIR/tenth.out.jsonl" 2>&1 | tail -2 || true
 
+echo "== diff over the whole cohort: 五（一）'s cap 1000万元 → 1500万元"
+sed 's/cap 1000万元 "单项补助上限" @"五（一）"/cap 1500万元 "单项补助上限" @"五（一）"/' $POLICY > "$DIR/cap1500.pol"
+/usr/bin/time -f "wall %e s, peak RSS %M KB" $POLC diff $POLICY "$DIR/cap1500.pol" --batch "$DIR/in.jsonl" --format json -o "$DIR/diff.json" 2>&1 | tail -1 || true
+
 echo "== cold processes"
 hyperfine -N --warmup 5 --runs 50 \
   "$POLC run $POLICY --input examples/equipment-renewal-applicant.json" \
   "$POLC run policies/000-zhizao-2026/1-04-industrial-design.pol --input examples/industrial-design-applicant.json" \
-  "$POLC check policies"
+  "$POLC check policies" \
+  "$POLC match examples/profiles/shenyang-equipment-maker.json --on 2026-06-30"

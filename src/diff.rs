@@ -126,16 +126,18 @@ fn evaluate_side<R: BufRead + Send>(
     Ok(all)
 }
 
-fn outcome(c: &Compact) -> Outcome {
+fn outcome(c: Compact) -> Outcome {
+    let total = c.total();
     Outcome {
         eligible: c.eligible,
-        amounts: c.amounts.clone(),
-        total: c.total(),
+        amounts: c.amounts,
+        total,
     }
 }
 
 /// Evaluate both versions on every record of a cohort. The input is read
 /// once per version (`old_input`, `new_input`: the same file, opened twice).
+/// Memory grows with the cohort: both versions' amounts for every record.
 pub fn evaluate<R: BufRead + Send>(
     old: &Program,
     new: &Program,
@@ -148,36 +150,27 @@ pub fn evaluate<R: BufRead + Send>(
     let b = evaluate_side(new, new_input, opts, "new", &mut bad)?;
     // Both are in input order: merge by line.
     let mut records = Vec::with_capacity(a.len().max(b.len()));
-    let (mut i, mut j) = (0, 0);
+    let mut a = a.into_iter().peekable();
+    let mut b = b.into_iter().peekable();
     loop {
-        let (x, y) = (a.get(i), b.get(j));
-        let r = match (x, y) {
+        let (la, lb) = (a.peek().map(|x| x.line), b.peek().map(|y| y.line));
+        let r = match (la, lb) {
             (None, None) => break,
-            (Some(x), Some(y)) if x.line == y.line => {
-                i += 1;
-                j += 1;
-                RecordResult {
-                    line: x.line,
-                    old: Some(outcome(x)),
-                    new: Some(outcome(y)),
-                }
-            }
-            (Some(x), y) if y.is_none_or(|y| x.line < y.line) => {
-                i += 1;
-                RecordResult {
-                    line: x.line,
-                    old: Some(outcome(x)),
-                    new: None,
-                }
-            }
-            (_, Some(y)) => {
-                j += 1;
-                RecordResult {
-                    line: y.line,
-                    old: None,
-                    new: Some(outcome(y)),
-                }
-            }
+            (Some(x), Some(y)) if x == y => RecordResult {
+                line: x,
+                old: a.next().map(outcome),
+                new: b.next().map(outcome),
+            },
+            (Some(x), y) if y.is_none_or(|y| x < y) => RecordResult {
+                line: x,
+                old: a.next().map(outcome),
+                new: None,
+            },
+            (_, Some(y)) => RecordResult {
+                line: y,
+                old: None,
+                new: b.next().map(outcome),
+            },
             (Some(_), None) => break,
         };
         records.push(r);
@@ -569,6 +562,15 @@ impl Words {
             en
         }
     }
+
+    /// `（x）` in Chinese, ` (x)` in English.
+    fn paren(&self, x: &str) -> String {
+        if self.zh {
+            format!("（{x}）")
+        } else {
+            format!(" ({x})")
+        }
+    }
 }
 
 /// Evaluate one record under one version with the trace on, as a report.
@@ -683,21 +685,20 @@ fn reasons(a: &Report, b: &Report, allocated: (Decimal, Decimal), w: &Words) -> 
                         match cx {
                             Some(cx) if cx.limit.yuan != cy.limit.yuan || cx.bound != cy.bound => {
                                 parts.push(format!(
-                                    "{word}「{}」{} {}（{}）→ {}（{}）",
+                                    "{word}「{}」{}{} → {}{}",
                                     cy.label,
-                                    w.t("", ""),
                                     wan_amount(&cx.limit),
-                                    state(cx.bound),
+                                    w.paren(state(cx.bound)),
                                     wan_amount(&cy.limit),
-                                    state(cy.bound)
+                                    w.paren(state(cy.bound))
                                 ));
                             }
                             None => parts.push(format!(
-                                "{}{word}「{}」{}（{}）",
+                                "{}{word}「{}」{}{}",
                                 w.t("新增", "new "),
                                 cy.label,
                                 wan_amount(&cy.limit),
-                                state(cy.bound)
+                                w.paren(state(cy.bound))
                             )),
                             _ => {}
                         }
@@ -705,15 +706,15 @@ fn reasons(a: &Report, b: &Report, allocated: (Decimal, Decimal), w: &Words) -> 
                     for cx in la {
                         if !lb.iter().any(|c| c.label == cx.label) {
                             parts.push(format!(
-                                "{}{word}「{}」{}（{}）",
+                                "{}{word}「{}」{}{}",
                                 w.t("删除", "removed "),
                                 cx.label,
                                 wan_amount(&cx.limit),
-                                if cx.bound {
+                                w.paren(if cx.bound {
                                     w.t("原起作用", "it bound")
                                 } else {
                                     w.t("原未起作用", "it did not bind")
-                                }
+                                })
                             ));
                         }
                     }
@@ -727,10 +728,10 @@ fn reasons(a: &Report, b: &Report, allocated: (Decimal, Decimal), w: &Words) -> 
                 wan_amount(&y.amount)
             )),
             (Some(x), None) if x.amount.yuan != "0.00" => out.push(format!(
-                "{}「{}」（{}）",
+                "{}「{}」{}",
                 w.t("删除补助", "grant removed "),
                 x.label,
-                wan_amount(&x.amount)
+                w.paren(&wan_amount(&x.amount))
             )),
             _ => {}
         }
@@ -913,11 +914,11 @@ pub fn report<R: BufRead>(
             };
             let change = sn.checked_sub(so).unwrap_or_default();
             let text = format!(
-                "{label}{}{} → {}（{}）",
+                "{label}{}{} → {}{}",
                 w.t("：", ": "),
                 if in_old { wan(so) } else { "—".to_string() },
                 if in_new { wan(sn) } else { "—".to_string() },
-                signed_wan(change)
+                w.paren(&signed_wan(change))
             );
             GrantOutlay {
                 name: name.clone(),

@@ -21,6 +21,15 @@ impl T {
         }
     }
 
+    /// `（x）` in Chinese, ` (x)` in English.
+    fn paren(&self, x: &str) -> String {
+        if self.zh {
+            format!("（{x}）")
+        } else {
+            format!(" ({x})")
+        }
+    }
+
     fn category(&self, c: &str) -> &'static str {
         match c {
             "gain" => self.t("增加", "gains"),
@@ -174,11 +183,14 @@ fn text(r: &DiffReport, t: &T, md: bool) -> String {
         s.push_str(&format!("{li}{k}{}{v}\n", t.t("：", ": ")));
     }
     s.push_str(&format!(
-        "{li}{}{} → {}（{}）\n",
+        "{li}{}{} → {}{}\n",
         t.t("符合条件的申请人：", "eligible applicants: "),
         c.eligible_old,
         c.eligible_new,
-        format_args!("{:+}", c.eligible_new as i64 - c.eligible_old as i64)
+        t.paren(&format!(
+            "{:+}",
+            c.eligible_new as i64 - c.eligible_old as i64
+        ))
     ));
     s.push_str(&format!(
         "\n{h2}{}\n\n",
@@ -188,11 +200,11 @@ fn text(r: &DiffReport, t: &T, md: bool) -> String {
         s.push_str(&format!("{li}{}\n", g.text));
     }
     s.push_str(&format!(
-        "{li}{}{} → {}（{}）\n",
+        "{li}{}{} → {}{}\n",
         t.t("合计：", "Total: "),
         wan_of(&r.total_old),
         wan_of(&r.total_new),
-        signed(&r.total_change)
+        t.paren(&signed(&r.total_change))
     ));
     s.push_str(&format!(
         "\n{h2}{}\n\n",
@@ -207,7 +219,7 @@ fn text(r: &DiffReport, t: &T, md: bool) -> String {
                 .map(|id| format!(" {id}"))
                 .unwrap_or_default();
         s.push_str(&format!(
-            "{li}{}. {}{}{}{who}{}{} → {}（{}，{}）\n",
+            "{li}{}. {}{}{}{who}{}{} → {}{}\n",
             i + 1,
             t.t("第 ", "line "),
             e.line,
@@ -215,8 +227,12 @@ fn text(r: &DiffReport, t: &T, md: bool) -> String {
             t.t("：", ": "),
             wan_of(&e.old),
             wan_of(&e.new),
-            signed(&e.change),
-            t.category(e.category)
+            t.paren(&format!(
+                "{}{}{}",
+                signed(&e.change),
+                t.t("，", ", "),
+                t.category(e.category)
+            ))
         ));
         for why in &e.reasons {
             s.push_str(&format!("{li}     {why}\n"));
@@ -310,11 +326,12 @@ fn text(r: &DiffReport, t: &T, md: bool) -> String {
         ));
         for b in r.bad.iter().take(10) {
             s.push_str(&format!(
-                "{li}{}{}{}（{}）：{}\n",
+                "{li}{}{}{}{}{}{}\n",
                 t.t("第 ", "line "),
                 b.line,
                 t.t(" 行", ""),
-                t.version(b.version),
+                t.paren(t.version(b.version)),
+                t.t("：", ": "),
                 b.message
             ));
         }
@@ -784,17 +801,18 @@ fn html(r: &DiffReport, t: &T) -> String {
     ));
     for e in &r.largest {
         s.push_str(&format!(
-            "<li><b>{}{}{}</b>{}：{} → {} <span class=\"amount\">{}</span>（{}）<ul>",
+            "<li><b>{}{}{}</b>{}{}{} → {} <span class=\"amount\">{}</span>{}<ul>",
             t.t("第 ", "line "),
             e.line,
             t.t(" 行", ""),
             e.id.as_deref()
                 .map(|i| format!(" {}", esc(i)))
                 .unwrap_or_default(),
+            t.t("：", ": "),
             esc(&wan_of(&e.old)),
             esc(&wan_of(&e.new)),
             esc(&signed(&e.change)),
-            esc(t.category(e.category))
+            esc(&t.paren(t.category(e.category)))
         ));
         for why in &e.reasons {
             s.push_str(&format!("<li class=\"sub\">{}</li>", esc(why)));
