@@ -37,6 +37,10 @@ pub const SCHEMA: &str = "https://polc.dev/schema/match/v1";
 /// How many missing values one evaluation may discover before giving up.
 const MAX_PROBES: usize = 64;
 
+/// How many projects one profile may list (each is evaluated against every
+/// project policy of the library).
+pub const MAX_PROJECTS: usize = 1000;
+
 /// One policy of the library, compiled.
 pub struct LibraryPolicy<'a> {
     /// The file, as the user named it (shown in reports).
@@ -143,6 +147,17 @@ pub fn applications(
             "write \"projects\": [{\"name\": \"…\", \"approved_investment\": \"1000万元\", …}, …]",
         )]);
     };
+    if list.len() > MAX_PROJECTS {
+        return Err(vec![error(
+            "$.projects",
+            projects.span,
+            &format!(
+                "the profile lists {} projects; a profile holds at most {MAX_PROJECTS}",
+                list.len()
+            ),
+            "match the enterprise's projects in groups, or run the policies over them as a batch (polc run --batch)",
+        )]);
+    }
     let base: Vec<(String, (usize, usize), JsonValue)> = members
         .iter()
         .filter(|(k, _, _)| k != "projects")
@@ -685,7 +700,7 @@ fn ref_of_name(prog: &Program, name: &str) -> Option<Ref> {
 
 /// What an expression depends on: whole inputs and input fields, through
 /// definitions and function bodies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Dep {
     Whole(u32),
     Field(u32, u32),
@@ -703,9 +718,25 @@ impl Dep {
     }
 }
 
+fn dedup_deps(v: &mut Vec<Dep>) {
+    let mut seen: Vec<Dep> = Vec::with_capacity(v.len());
+    v.retain(|d| {
+        if seen.contains(d) {
+            false
+        } else {
+            seen.push(*d);
+            true
+        }
+    });
+}
+
 struct Deps<'p> {
     prog: &'p Program,
     globals: Vec<Option<Vec<Dep>>>,
+    /// A function body's dependencies for given parameter bindings (a chain
+    /// of functions each calling the next twice is walked once per binding,
+    /// not exponentially often).
+    calls: std::collections::HashMap<(u32, Vec<Option<Dep>>), Vec<Dep>>,
 }
 
 impl<'p> Deps<'p> {
@@ -713,6 +744,7 @@ impl<'p> Deps<'p> {
         Deps {
             prog,
             globals: vec![None; prog.globals.len()],
+            calls: std::collections::HashMap::new(),
         }
     }
 
@@ -768,6 +800,7 @@ impl<'p> Deps<'p> {
                 if let Some(def) = self.prog.globals.get(g) {
                     self.walk(&def.expr, &mut inner, d, &[]);
                 }
+                dedup_deps(&mut inner);
                 out.extend(inner.iter().copied());
                 if let Some(slot) = self.globals.get_mut(g) {
                     *slot = Some(inner);
@@ -785,9 +818,22 @@ impl<'p> Deps<'p> {
                     }
                     inner.push(b);
                 }
-                if let Some(def) = self.prog.fns.get(*f as usize) {
-                    self.walk(&def.body, out, d, &inner);
+                let key = (*f, inner);
+                if let Some(cached) = self.calls.get(&key) {
+                    out.extend(cached.iter().copied());
+                    return;
                 }
+                // In progress: empty (functions do not recurse; guard anyway).
+                self.calls.insert(key.clone(), Vec::new());
+                let mut found = Vec::new();
+                if let Some(def) = self.prog.fns.get(*f as usize) {
+                    self.walk(&def.body, &mut found, d, &key.1);
+                }
+                // Each dependency once: a body that calls the same function
+                // twice would otherwise double the list at every level.
+                dedup_deps(&mut found);
+                out.extend(found.iter().copied());
+                self.calls.insert(key, found);
             }
             ExprKind::Lit(_) | ExprKind::Input(_) | ExprKind::Local(_) | ExprKind::Error => {}
             ExprKind::Neg(a)

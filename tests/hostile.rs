@@ -282,3 +282,103 @@ fn a_killed_batch_leaves_no_output_and_a_rerun_gives_the_same_bytes() {
     assert_eq!(rows + failed, lines, "{summary}");
     assert!(summary.contains(&format!("{lines} records")), "{summary}");
 }
+
+/// `polc match` on malformed profiles: a clear error with the place, exit 2,
+/// nothing matched; never a crash.
+#[test]
+fn hostile_profiles_are_refused_with_their_place() {
+    let match_on = |name: &str, bytes: &[u8]| {
+        let f = tmp(name);
+        std::fs::write(&f, bytes).expect("write");
+        let o = polc(&[
+            "match",
+            f.to_str().expect("path"),
+            "--policies",
+            "policies/000-zhizao-2026",
+            "--on",
+            "2026-06-30",
+        ]);
+        (
+            o.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
+    let many = format!("{{\"projects\": [{}]}}", vec!["{}"; 1001].join(","));
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("array.json", b"[1, 2]".to_vec(), "$"),
+        ("deep.json", deep.into_bytes(), "nested"),
+        (
+            "projects-not-list.json",
+            br#"{"projects": 5}"#.to_vec(),
+            "$.projects",
+        ),
+        (
+            "project-and-projects.json",
+            br#"{"project": {}, "projects": []}"#.to_vec(),
+            "both",
+        ),
+        (
+            "bad-entry.json",
+            br#"{"projects": [{}, "x"]}"#.to_vec(),
+            "$.projects[1]",
+        ),
+        ("many.json", many.into_bytes(), "at most 1000"),
+        (
+            "utf8.json",
+            b"{\"enterprise\": {\"name\": \"\xff\"}}".to_vec(),
+            "UTF-8",
+        ),
+        (
+            "types.json",
+            br#"{"enterprise": {"city": 3}, "projects": [{"approved_investment": "lots"}]}"#
+                .to_vec(),
+            "$.projects[0].approved_investment",
+        ),
+    ];
+    for (name, bytes, expect) in cases {
+        let (code, out, err) = match_on(name, &bytes);
+        assert_eq!(code, 2, "{name}: {err}");
+        assert!(out.is_empty(), "{name}: {out}");
+        assert!(err.contains(expect), "{name}: expected {expect:?} in {err}");
+    }
+    // An empty profile is valid: everything needs data, nothing is paid.
+    let (code, out, _) = match_on("empty.json", b"{}");
+    assert_eq!(code, 0);
+    assert!(out.contains("可享受 0 项"), "{out}");
+}
+
+/// `polc diff` over a cohort of garbage and of data for another policy: every
+/// record reported, the rest compared, never a crash.
+#[test]
+fn diff_survives_a_hostile_cohort() {
+    let cohort = tmp("hostile-cohort.jsonl");
+    std::fs::write(
+        &cohort,
+        "not json\n{}\n[1]\n{\"project\": {\"approved_investment\": \"1e400\"}}\n\
+         {\"project\": {\"kind\": \"Renovation\", \"city\": \"沈阳\", \"in_production\": true, \"started_on\": \"2024-03-01\", \"completed_on\": \"2025-10-31\", \"permits_complete\": true, \"approved_investment\": \"3亿元\"}}\n",
+    )
+    .expect("write");
+    let o = polc(&[
+        "diff",
+        "policies/000-zhizao-2026/1-01-equipment-renewal.pol",
+        "policies/000-zhizao-2026/1-21-green-low-carbon.pol",
+        "--batch",
+        cohort.to_str().expect("path"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(r["counts"]["records"], 5);
+    assert_eq!(r["counts"]["compared"], 1);
+    assert_eq!(r["counts"]["bad"], 4);
+    // 3亿 × 5% = 1500万 → 1000万 under 1-01; 1-21 pays nothing without a green project.
+    assert_eq!(r["changes"][0]["change"], "-10000000.00");
+}

@@ -301,3 +301,30 @@ fn renderers_carry_the_findings() {
         assert_eq!(j["not_met"][0]["policy"]["name"], "renewal");
     }
 }
+
+#[test]
+fn the_dependency_walk_is_not_exponential_in_nested_calls() {
+    // f0 calls f1 twice, f1 calls f2 twice, … f39: 2^40 walks without the
+    // cache. The condition reads only the project's city, through them all.
+    let mut src = String::from(
+        "policy chain { title \"链\" }\nuse std::project::{Project}\nuse std::liaoning::{in_liaoning}\ninput { project: Project \"项目\" }\n",
+    );
+    src.push_str("fn f39(p: Project) -> Bool = in_liaoning(p.city ?? 省外)\n");
+    for i in (0..39).rev() {
+        src.push_str(&format!(
+            "fn f{i}(p: Project) -> Bool = f{}(p) and f{}(p)\n",
+            i + 1,
+            i + 1
+        ));
+    }
+    src.push_str("eligible { require f0(project) @\"一\" \"在辽宁\" }\ngrant g \"补助\" @\"二\" { amount = project.approved_investment * 5% }\n");
+    let cs = compiled(&[("chain.pol", &src)]);
+    let lib = library(&cs);
+    // The city is 省外 (fails on given data); the investment is missing.
+    let root = json(r#"{"project": {"city": "省外"}}"#);
+    let m = run(&lib, &root, on()).expect("match");
+    assert_eq!(m.findings[0].verdict, Verdict::NotMet);
+    let mut deps = Deps::new(lib[0].program);
+    let ds = deps.of(&lib[0].program.eligibility[0].cond);
+    assert_eq!(ds.len(), 1, "{ds:?}");
+}
