@@ -151,11 +151,12 @@ fn text(r: &Report, w: W) -> String {
             s.push_str(&format!("  {}{}\n", w.tranches(), w.colon().trim_end()));
             for t in &sc.tranches {
                 s.push_str(&format!(
-                    "    · {}{}{}{}，{}\n",
+                    "    · {}{}{}{}{}{}\n",
                     t.label,
                     cite(&t.cite, w),
                     w.colon(),
                     amount_text(&t.amount, w.lang),
+                    w.comma(),
                     t.status_text
                 ));
             }
@@ -175,11 +176,12 @@ fn text(r: &Report, w: W) -> String {
                     .map(|a| amount_text(a, w.lang))
                     .unwrap_or_default();
                 s.push_str(&format!(
-                    "    {}{}{}{}，{a}\n",
+                    "    {}{}{}{}{}{a}\n",
                     w.clawed_back(),
                     w.colon(),
                     c.label,
-                    cite(&c.cite, w)
+                    cite(&c.cite, w),
+                    w.comma()
                 ));
             }
             s.push_str(&format!("    {}\n", sc.text));
@@ -346,11 +348,12 @@ fn markdown(r: &Report, w: W) -> String {
                     .map(|a| amount_text(a, w.lang))
                     .unwrap_or_default();
                 s.push_str(&format!(
-                    "\n- {}{}{}{}，{a}\n",
+                    "\n- {}{}{}{}{}{a}\n",
                     w.clawed_back(),
                     w.colon(),
                     md_escape(&c.label),
-                    cite(&c.cite, w)
+                    cite(&c.cite, w),
+                    w.comma()
                 ));
             }
             s.push_str(&format!("\n{}\n", md_escape(&sc.text)));
@@ -571,11 +574,12 @@ fn html(r: &Report, w: W) -> String {
                     .map(|a| amount_text(a, w.lang))
                     .unwrap_or_default();
                 s.push_str(&format!(
-                    "<p class=\"fail\">{}{}{}{}，{}</p>\n",
+                    "<p class=\"fail\">{}{}{}{}{}{}</p>\n",
                     w.clawed_back(),
                     w.colon(),
                     esc(&c.label),
                     esc(&cite(&c.cite, w)),
+                    w.comma(),
                     esc(&a)
                 ));
             }

@@ -144,6 +144,15 @@ impl W {
         }
     }
 
+    /// A comma between clauses: `，` or `, `.
+    pub fn comma(&self) -> &'static str {
+        if self.zh() {
+            "，"
+        } else {
+            ", "
+        }
+    }
+
     pub fn sep(&self) -> &'static str {
         if self.zh() {
             "；"
