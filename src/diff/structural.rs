@@ -780,18 +780,6 @@ impl Differ<'_> {
                 );
             },
         );
-        if a.cases.len() != b.cases.len() {
-            let p = self.w("测试用例数", "test cases").to_string();
-            self.out.push(Change {
-                kind: Kind::Changed,
-                place: p,
-                old: Some(a.cases.len().to_string()),
-                new: Some(b.cases.len().to_string()),
-                detail: None,
-                old_line: None,
-                new_line: None,
-            });
-        }
     }
 }
 
