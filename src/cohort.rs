@@ -17,6 +17,8 @@
 //!   project's `first_stat_on` falls in its first half year;
 //! - the parts of a project's investment follow its approved investment
 //!   (equipment 30–80%, land up to 15%, buildings up to 25%, actual 85–110%);
+//! - a county is one of the chosen city's (or `其他地区` half the time: a
+//!   district of the city); outside the province, `其他地区`;
 //! - answers that are exceptions in real files (declared before, supported
 //!   by another fund, already subsidised, fraud, tranches already paid) are
 //!   true one time in twenty;
@@ -266,6 +268,7 @@ impl Gen<'_> {
         out.push('{');
         let mut start: Option<i64> = None;
         let mut approved: Option<u64> = None;
+        let mut city: Option<String> = None;
         let mut first = true;
         for (name, ty) in fields {
             // Optional fields are sometimes left out altogether.
@@ -300,6 +303,60 @@ impl Gen<'_> {
                 approved = Some(yuan);
                 write_money(yuan, out);
                 continue;
+            }
+            // A city, then a county of that city (or 其他地区: a district of
+            // the city, or outside the province). Each takes exactly the
+            // draws any other enum would, so the rest of the record is the
+            // same whatever the county.
+            if let Type::Enum(e) = inner {
+                if name == "city" || name == "county" {
+                    if matches!(ty, Type::Optional(_))
+                        && self.missing > 0
+                        && !self.rng.chance(1000 - self.missing.div_ceil(2), 1000)
+                    {
+                        out.push_str("null");
+                        continue;
+                    }
+                    let variants = self
+                        .prog
+                        .enums
+                        .get(*e as usize)
+                        .map(|en| en.variants.clone())
+                        .unwrap_or_default();
+                    let label = |v: &crate::program::VariantDef| {
+                        v.label.clone().unwrap_or_else(|| v.name.clone())
+                    };
+                    let pick = if name == "city" {
+                        let k = self.rng.below(variants.len().max(1) as u64) as usize;
+                        city = variants.get(k).map(label);
+                        variants.get(k)
+                    } else {
+                        let of_city: Vec<&crate::program::VariantDef> = match &city {
+                            Some(c) => variants
+                                .iter()
+                                .filter(|v| {
+                                    v.label
+                                        .as_deref()
+                                        .is_some_and(|l| l.ends_with(&format!("（{c}）")))
+                                })
+                                .collect(),
+                            None => variants.iter().collect(),
+                        };
+                        // One draw: half the time one of the city's counties.
+                        let n = of_city.len() as u64;
+                        let x = self.rng.below((2 * n).max(1));
+                        match of_city.get(x as usize) {
+                            Some(v) if city.is_none() || x < n => Some(*v),
+                            _ => variants
+                                .iter()
+                                .find(|v| v.name == "其他地区")
+                                .or(variants.last()),
+                        }
+                    };
+                    let v = pick.map(|v| v.name.clone()).unwrap_or_default();
+                    let _ = write!(out, "{}", serde_json::Value::String(v));
+                    continue;
+                }
             }
             if let (true, Some(s)) = (is_date && name.contains("first_stat"), start) {
                 let d = s + self.rng.below(180) as i64;
