@@ -343,15 +343,6 @@ pub struct DiffReport {
     pub bad_count: u64,
 }
 
-fn amount(d: Decimal) -> explain::Amount {
-    explain::Amount {
-        yuan: crate::value::money_string(d),
-        wan: crate::value::wan_string(d)
-            .trim_end_matches("万元")
-            .to_string(),
-    }
-}
-
 /// `1,234.56 万元`.
 fn wan(d: Decimal) -> String {
     format!(
@@ -687,9 +678,9 @@ fn reasons(a: &Report, b: &Report, allocated: (Decimal, Decimal), w: &Words) -> 
                                 parts.push(format!(
                                     "{word}「{}」{}{} → {}{}",
                                     cy.label,
-                                    wan_amount(&cx.limit),
+                                    cx.limit.wan_text(),
                                     w.paren(state(cx.bound)),
-                                    wan_amount(&cy.limit),
+                                    cy.limit.wan_text(),
                                     w.paren(state(cy.bound))
                                 ));
                             }
@@ -697,7 +688,7 @@ fn reasons(a: &Report, b: &Report, allocated: (Decimal, Decimal), w: &Words) -> 
                                 "{}{word}「{}」{}{}",
                                 w.t("新增", "new "),
                                 cy.label,
-                                wan_amount(&cy.limit),
+                                cy.limit.wan_text(),
                                 w.paren(state(cy.bound))
                             )),
                             _ => {}
@@ -709,7 +700,7 @@ fn reasons(a: &Report, b: &Report, allocated: (Decimal, Decimal), w: &Words) -> 
                                 "{}{word}「{}」{}{}",
                                 w.t("删除", "removed "),
                                 cx.label,
-                                wan_amount(&cx.limit),
+                                cx.limit.wan_text(),
                                 w.paren(if cx.bound {
                                     w.t("原起作用", "it bound")
                                 } else {
@@ -725,13 +716,13 @@ fn reasons(a: &Report, b: &Report, allocated: (Decimal, Decimal), w: &Words) -> 
                 "{}「{}」{}",
                 w.t("新增补助", "new grant "),
                 y.label,
-                wan_amount(&y.amount)
+                y.amount.wan_text()
             )),
             (Some(x), None) if x.amount.yuan != "0.00" => out.push(format!(
                 "{}「{}」{}",
                 w.t("删除补助", "grant removed "),
                 x.label,
-                w.paren(&wan_amount(&x.amount))
+                w.paren(&x.amount.wan_text())
             )),
             _ => {}
         }
@@ -758,13 +749,9 @@ fn lang_of(w: &Words) -> Lang {
     }
 }
 
-fn wan_amount(a: &explain::Amount) -> String {
-    format!("{} 万元", explain::group(&a.wan))
-}
-
 fn amount_words(g: &explain::GrantItem, w: &Words) -> String {
     match g.status {
-        "granted" => wan_amount(&g.amount),
+        "granted" => g.amount.wan_text(),
         "not_applicable" => w.t("不适用", "not applicable").to_string(),
         _ => w.t("不符合条件", "not eligible").to_string(),
     }
@@ -893,8 +880,8 @@ pub fn report<R: BufRead>(
                 line,
                 id,
                 category: cat,
-                old: amount(o),
-                new: amount(n),
+                old: explain::Amount::of(o),
+                new: explain::Amount::of(n),
                 change: crate::value::money_string(n.checked_sub(o).unwrap_or_default()),
                 reasons: why,
             });
@@ -923,8 +910,8 @@ pub fn report<R: BufRead>(
             GrantOutlay {
                 name: name.clone(),
                 label,
-                old: in_old.then(|| amount(so)),
-                new: in_new.then(|| amount(sn)),
+                old: in_old.then(|| explain::Amount::of(so)),
+                new: in_new.then(|| explain::Amount::of(sn)),
                 change: crate::value::money_string(change),
                 text,
             }
@@ -981,8 +968,8 @@ pub fn report<R: BufRead>(
         evaluated_on: opts.on.map(|d| d.to_string()),
         structural,
         counts,
-        total_old: amount(totals.0),
-        total_new: amount(totals.1),
+        total_old: explain::Amount::of(totals.0),
+        total_new: explain::Amount::of(totals.1),
         total_change: crate::value::money_string(total_change),
         grants,
         summary,

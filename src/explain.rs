@@ -70,9 +70,21 @@ pub struct Amount {
 }
 
 fn amount(d: Decimal) -> Amount {
-    Amount {
-        yuan: money_string(d),
-        wan: wan_string(d).trim_end_matches("万元").to_string(),
+    Amount::of(d)
+}
+
+impl Amount {
+    /// An exact amount in 元 with its 万元 form.
+    pub fn of(d: Decimal) -> Amount {
+        Amount {
+            yuan: money_string(d),
+            wan: wan_string(d).trim_end_matches("万元").to_string(),
+        }
+    }
+
+    /// The 万元 form, grouped, for lists: `1,000.00 万元`.
+    pub fn wan_text(&self) -> String {
+        format!("{} 万元", group(&self.wan))
     }
 }
 

@@ -1093,22 +1093,9 @@ fn cmd_diff(
             )
         }
     };
-    let text = polc::diff::render(&report, format);
-    let written = match output {
-        Some(path) => write_atomically(path, text.as_bytes()).map_err(|e| {
-            eprintln!("error: cannot write {}: {e}", path.display());
-        }),
-        None => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .map_err(|_| ()),
-    };
     // Records the versions could not evaluate are part of the report (and
     // counted), not a failure of the comparison.
-    match written {
-        Err(()) => ExitCode::from(1),
-        Ok(()) => ExitCode::SUCCESS,
-    }
+    emit(output, &polc::diff::render(&report, format))
 }
 
 /// Today in China Standard Time (UTC+8): the default evaluation date of `polc match`.
@@ -1229,22 +1216,7 @@ fn cmd_match(
     let lang = polc::explain::Lang::parse(lang).unwrap_or(polc::explain::Lang::Zh);
     let format = polc::explain::Format::parse(format).unwrap_or(polc::explain::Format::Text);
     let report = polc::matching::report(&library, &matches, lang);
-    let out = polc::matching::render(&report, format);
-    match output {
-        Some(path) => match write_atomically(path, out.as_bytes()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                ExitCode::from(1)
-            }
-        },
-        None => {
-            if std::io::stdout().lock().write_all(out.as_bytes()).is_err() {
-                return ExitCode::from(1);
-            }
-            ExitCode::SUCCESS
-        }
-    }
+    emit(output, &polc::matching::render(&report, format))
 }
 
 fn cmd_explain(
@@ -1266,7 +1238,11 @@ fn cmd_explain(
     let lang = polc::explain::Lang::parse(lang).unwrap_or(polc::explain::Lang::Zh);
     let format = polc::explain::Format::parse(format).unwrap_or(polc::explain::Format::Text);
     let report = polc::explain::build_on(prog, &c.sources, &values, &out, lang, on);
-    let text = polc::explain::render(&report, format);
+    emit(output, &polc::explain::render(&report, format))
+}
+
+/// Write a report to `output` (atomically) or to stdout.
+fn emit(output: Option<&Path>, text: &str) -> ExitCode {
     match output {
         Some(path) => match write_atomically(path, text.as_bytes()) {
             Ok(()) => ExitCode::SUCCESS,

@@ -1128,20 +1128,6 @@ fn subject_name(apps: &[Application], ai: usize, w: &Words) -> Option<String> {
     })
 }
 
-/// An amount in 万元, grouped: `1,000.00 万元`.
-pub fn wan(a: &explain::Amount, _lang: Lang) -> String {
-    format!("{} 万元", explain::group(&a.wan))
-}
-
-fn amount(d: Decimal) -> explain::Amount {
-    explain::Amount {
-        yuan: crate::value::money_string(d),
-        wan: crate::value::wan_string(d)
-            .trim_end_matches("万元")
-            .to_string(),
-    }
-}
-
 fn need_item(prog: &Program, n: &Need, lang: Lang) -> NeedItem {
     NeedItem {
         path: n.path.clone(),
@@ -1210,17 +1196,17 @@ pub fn report(library: &[LibraryPolicy<'_>], m: &Matches, lang: Lang) -> MatchRe
                 let parts: Vec<String> = grants
                     .iter()
                     .filter(|g| g.amount.yuan != "0.00")
-                    .map(|g| format!("{} {}", g.label, wan(&g.amount, lang)))
+                    .map(|g| format!("{} {}", g.label, g.amount.wan_text()))
                     .collect();
                 let text = match (&superseded_by, w.zh) {
                     (Some(s), true) => format!(
                         "按本政策可获 {}（{}），但按从高不重复原则由「{s}」支持，本政策不再支持",
-                        wan(&amount(f.computed), lang),
+                        explain::Amount::of(f.computed).wan_text(),
                         parts.join("、")
                     ),
                     (Some(s), false) => format!(
                         "{} under this policy ({}), but by 从高不重复 it is paid under “{s}” instead",
-                        wan(&amount(f.computed), lang),
+                        explain::Amount::of(f.computed).wan_text(),
                         parts.join(", ")
                     ),
                     (None, true) => parts.join("、"),
@@ -1232,8 +1218,8 @@ pub fn report(library: &[LibraryPolicy<'_>], m: &Matches, lang: Lang) -> MatchRe
                     QualifiedItem {
                         policy: pref,
                         project,
-                        amount: amount(paid),
-                        computed: amount(f.computed),
+                        amount: explain::Amount::of(paid),
+                        computed: explain::Amount::of(f.computed),
                         grants,
                         superseded_by,
                         group: f
@@ -1406,35 +1392,35 @@ pub fn report(library: &[LibraryPolicy<'_>], m: &Matches, lang: Lang) -> MatchRe
             let superseded: Vec<(String, explain::Amount)> = losers
                 .iter()
                 .filter_map(|l| m.findings.get(*l))
-                .map(|f| (name_of(f), amount(f.computed)))
+                .map(|f| (name_of(f), explain::Amount::of(f.computed)))
                 .collect();
             let list: Vec<String> = superseded
                 .iter()
                 .map(|(n, a)| {
                     if w.zh {
-                        format!("「{n}」（{}）", wan(a, lang))
+                        format!("「{n}」（{}）", a.wan_text())
                     } else {
-                        format!("“{n}” ({})", wan(a, lang))
+                        format!("“{n}” ({})", a.wan_text())
                     }
                 })
                 .collect();
             let text = if w.zh {
                 format!(
                     "从高不重复「{g}」：按「{paid}」支持 {}，{}不再支持",
-                    wan(&amount(amt), lang),
+                    explain::Amount::of(amt).wan_text(),
                     list.join("、")
                 )
             } else {
                 format!(
                     "从高不重复 “{g}”: paid under “{paid}” ({}); not paid: {}",
-                    wan(&amount(amt), lang),
+                    explain::Amount::of(amt).wan_text(),
                     list.join(", ")
                 )
             };
             Some(GroupItem {
                 group: g.clone(),
                 paid,
-                amount: amount(amt),
+                amount: explain::Amount::of(amt),
                 superseded,
                 text,
             })
@@ -1469,7 +1455,7 @@ pub fn report(library: &[LibraryPolicy<'_>], m: &Matches, lang: Lang) -> MatchRe
             "按 {} 在施的 {in_force} 项政策（政策库共 {} 项）：可享受 {paid_count} 项，合计 {}；需补充数据 {} 项；不符合 {} 项。",
             m.on,
             library.len(),
-            wan(&amount(total), lang),
+            explain::Amount::of(total).wan_text(),
             needs_data.len(),
             not_met.len()
         )
@@ -1479,7 +1465,7 @@ pub fn report(library: &[LibraryPolicy<'_>], m: &Matches, lang: Lang) -> MatchRe
             m.on,
             library.len(),
             if paid_count == 1 { "pays" } else { "pay" },
-            wan(&amount(total), lang),
+            explain::Amount::of(total).wan_text(),
             needs_data.len(),
             not_met.len()
         )
@@ -1492,7 +1478,7 @@ pub fn report(library: &[LibraryPolicy<'_>], m: &Matches, lang: Lang) -> MatchRe
         evaluated_on: m.on.to_string(),
         policies: library.len(),
         in_force,
-        total: amount(total),
+        total: explain::Amount::of(total),
         summary,
         qualified,
         needs_data,

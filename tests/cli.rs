@@ -1,27 +1,12 @@
 //! CLI tests: exit codes, what goes to stdout and what to stderr.
 
 use std::path::Path;
-use std::process::{Command, Output};
+
+mod common;
+use common::*;
 
 /// A frozen copy of 附件1-1 as first encoded (the shipped one evolves).
 const POLICY: &str = "tests/cli/equipment.pol";
-
-fn polc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_polc"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run polc")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 #[test]
 fn check_passes_on_every_shipped_policy() {

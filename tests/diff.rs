@@ -8,25 +8,12 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+
+mod common;
+use common::*;
 use std::str::FromStr;
 
 const POLICY: &str = "policies/000-zhizao-2026/1-01-equipment-renewal.pol";
-
-fn polc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_polc"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run polc")
-}
-
-fn tmp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("polc-diff-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&d).expect("tmp dir");
-    d
-}
 
 /// The shipped policy with the direct grant's cap raised to 1500万元.
 fn raised_cap(dir: &std::path::Path) -> PathBuf {
@@ -59,7 +46,7 @@ fn d(s: &str) -> Decimal {
 
 #[test]
 fn raising_the_cap_changes_exactly_the_capped_applicants() {
-    let dir = tmp_dir("cap");
+    let dir = tmp_dir("diff-cap");
     let cohort = dir.join("cohort.jsonl");
     let o = polc(&[
         "cohort",
@@ -189,7 +176,7 @@ fn raising_the_cap_changes_exactly_the_capped_applicants() {
 
 #[test]
 fn structural_diff_alone_and_bad_input() {
-    let dir = tmp_dir("cli");
+    let dir = tmp_dir("diff-cli");
     let new = raised_cap(&dir);
     let o = polc(&["diff", POLICY, new.to_str().expect("path")]);
     assert_eq!(o.status.code(), Some(0));

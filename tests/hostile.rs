@@ -4,16 +4,10 @@
 
 use std::io::Write as _;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-fn polc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_polc"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run polc")
-}
+mod common;
+use common::*;
 
 fn tmp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("polc-hostile-{}", std::process::id()));

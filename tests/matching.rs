@@ -4,17 +4,11 @@
 //! `polc run P1 P2 … --input`, and the totals are the ones computed by hand.
 
 use serde_json::{json, Map, Value};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-fn polc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_polc"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run polc")
-}
+mod common;
+use common::*;
 
 fn ok_json(o: &Output) -> Value {
     assert_eq!(
@@ -28,12 +22,6 @@ fn ok_json(o: &Output) -> Value {
 
 fn matched(profile: &str, on: &str) -> Value {
     ok_json(&polc(&["match", profile, "--on", on, "--format", "json"]))
-}
-
-fn tmp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("polc-match-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&d).expect("tmp dir");
-    d
 }
 
 /// The data one policy reads for one project of a profile, written the way
@@ -278,7 +266,7 @@ fn anshan_small_firm_qualifies_once_and_is_told_the_gap() {
 
 #[test]
 fn match_writes_html_and_english_and_refuses_bad_profiles() {
-    let dir = tmp_dir("cli");
+    let dir = tmp_dir("match-cli");
     let html = dir.join("match.html");
     let o = polc(&[
         "match",

@@ -8,7 +8,9 @@
 //! commands (a line `...` stands for lines left out).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+mod common;
+use common::*;
 
 const TUTORIALS: [&str; 2] = ["docs/tutorial.zh.md", "docs/tutorial.en.md"];
 
@@ -17,23 +19,6 @@ const SAMPLE_AMOUNT: &str = "1,728,394.51";
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn polc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_polc"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run polc")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn read(rel: &str) -> String {

@@ -5,31 +5,14 @@
 use super::structural::{Change, Kind};
 use super::{Bin, ChangeBin, DiffReport};
 use crate::explain::render::{esc, CSS};
-use crate::explain::{self, Format};
+use crate::explain::Format;
 use rust_decimal::Decimal;
 
-struct T {
-    zh: bool,
-}
+/// The report's words: `Words` (shared with the reasons) and, here, the
+/// ones only the renderers need.
+type T = super::Words;
 
 impl T {
-    fn t(&self, zh: &'static str, en: &'static str) -> &'static str {
-        if self.zh {
-            zh
-        } else {
-            en
-        }
-    }
-
-    /// `（x）` in Chinese, ` (x)` in English.
-    fn paren(&self, x: &str) -> String {
-        if self.zh {
-            format!("（{x}）")
-        } else {
-            format!(" ({x})")
-        }
-    }
-
     fn category(&self, c: &str) -> &'static str {
         match c {
             "gain" => self.t("增加", "gains"),
@@ -202,8 +185,8 @@ fn text(r: &DiffReport, t: &T, md: bool) -> String {
     s.push_str(&format!(
         "{li}{}{} → {}{}\n",
         t.t("合计：", "Total: "),
-        wan_of(&r.total_old),
-        wan_of(&r.total_new),
+        r.total_old.wan_text(),
+        r.total_new.wan_text(),
         t.paren(&signed(&r.total_change))
     ));
     s.push_str(&format!(
@@ -225,8 +208,8 @@ fn text(r: &DiffReport, t: &T, md: bool) -> String {
             e.line,
             t.t(" 行", ""),
             t.t("：", ": "),
-            wan_of(&e.old),
-            wan_of(&e.new),
+            e.old.wan_text(),
+            e.new.wan_text(),
             t.paren(&format!(
                 "{}{}{}",
                 signed(&e.change),
@@ -363,10 +346,6 @@ fn text(r: &DiffReport, t: &T, md: bool) -> String {
     s
 }
 
-fn wan_of(a: &explain::Amount) -> String {
-    format!("{} 万元", explain::group(&a.wan))
-}
-
 fn bar(n: u64, max: u64, width: u64, c: char) -> String {
     if max == 0 || n == 0 {
         return String::new();
@@ -396,10 +375,7 @@ fn svg_distribution(bins: &[Bin], t: &T) -> String {
         .max(1) as f64;
     let slot = plot_w / n;
     let bw = (slot * 0.36).min(34.0);
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"{}\">\n",
-        esc(t.t("获补助金额分布", "Distribution of amounts paid"))
-    );
+    let mut s = svg_open(w, h, t.t("获补助金额分布", "Distribution of amounts paid"));
     s.push_str(&axes(left, top, plot_w, plot_h, max));
     for (i, b) in bins.iter().enumerate() {
         let x0 = left + slot * i as f64 + slot / 2.0;
@@ -428,13 +404,11 @@ fn svg_distribution(bins: &[Bin], t: &T) -> String {
             (NEW_FILL, t.t("修改后", "after")),
         ],
     ));
-    s.push_str(&format!(
-        "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#57606a\">{}</text>\n",
-        w - 16.0,
-        h - 14.0,
-        esc(t.t("每人获补助金额（元）", "amount paid per applicant (yuan)"))
+    s.push_str(&svg_close(
+        w,
+        h,
+        t.t("每人获补助金额（元）", "amount paid per applicant (yuan)"),
     ));
-    s.push_str("</svg>\n");
     s
 }
 
@@ -463,9 +437,13 @@ fn svg_cdf(pcts: &[super::Percentile], t: &T) -> String {
     let plot_h = h - bottom - top;
     let x = |v: f64| left + plot_w * (v.log10() - lx) / (hx - lx);
     let y = |p: f64| top + plot_h - plot_h * p / 100.0;
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"{}\">\n",
-        esc(t.t("获补助金额累积分布", "Cumulative distribution of amounts paid"))
+    let mut s = svg_open(
+        w,
+        h,
+        t.t(
+            "获补助金额累积分布",
+            "Cumulative distribution of amounts paid",
+        ),
     );
     for k in 0..=4 {
         let p = 25.0 * f64::from(k);
@@ -534,16 +512,14 @@ fn svg_cdf(pcts: &[super::Percentile], t: &T) -> String {
             (NEW_FILL, t.t("修改后", "after")),
         ],
     ));
-    s.push_str(&format!(
-        "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#57606a\">{}</text>\n",
-        w - 16.0,
-        h - 14.0,
-        esc(t.t(
+    s.push_str(&svg_close(
+        w,
+        h,
+        t.t(
             "每人获补助金额（对数刻度），纵轴为不超过该金额的获补助者占比",
-            "amount per applicant (log scale); share of those paid at or below it"
-        ))
+            "amount per applicant (log scale); share of those paid at or below it",
+        ),
     ));
-    s.push_str("</svg>\n");
     s
 }
 
@@ -555,9 +531,10 @@ fn svg_changes(bins: &[ChangeBin], t: &T) -> String {
     let plot_h = h - bottom - top;
     let max = bins.iter().map(|b| b.count).max().unwrap_or(0).max(1) as f64;
     let slot = plot_w / n;
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"{}\">\n",
-        esc(t.t("个人金额变化分布", "Distribution of individual changes"))
+    let mut s = svg_open(
+        w,
+        h,
+        t.t("个人金额变化分布", "Distribution of individual changes"),
     );
     s.push_str(&axes(left, top, plot_w, plot_h, max));
     for (i, b) in bins.iter().enumerate() {
@@ -587,14 +564,30 @@ fn svg_changes(bins: &[ChangeBin], t: &T) -> String {
             (GAIN_FILL, t.t("增加", "paid more")),
         ],
     ));
-    s.push_str(&format!(
-        "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#57606a\">{}</text>\n",
+    s.push_str(&svg_close(
+        w,
+        h,
+        t.t("每人金额变化（元）", "change per applicant (yuan)"),
+    ));
+    s
+}
+
+/// The `<svg>` element of a chart `w` × `h`, labelled for screen readers.
+fn svg_open(w: f64, h: f64, label: &str) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"{}\">\n",
+        esc(label)
+    )
+}
+
+/// The axis caption at the bottom right, and the end of the chart.
+fn svg_close(w: f64, h: f64, caption: &str) -> String {
+    format!(
+        "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#57606a\">{}</text>\n</svg>\n",
         w - 16.0,
         h - 14.0,
-        esc(t.t("每人金额变化（元）", "change per applicant (yuan)"))
-    ));
-    s.push_str("</svg>\n");
-    s
+        esc(caption)
+    )
 }
 
 fn axes(left: f64, top: f64, plot_w: f64, plot_h: f64, max: f64) -> String {
@@ -751,16 +744,16 @@ fn html(r: &DiffReport, t: &T) -> String {
         s.push_str(&format!(
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num amount\">{}</td></tr>\n",
             esc(&g.label),
-            g.old.as_ref().map(|a| esc(&wan_of(a))).unwrap_or_else(|| "—".into()),
-            g.new.as_ref().map(|a| esc(&wan_of(a))).unwrap_or_else(|| "—".into()),
+            g.old.as_ref().map(|a| esc(&a.wan_text())).unwrap_or_else(|| "—".into()),
+            g.new.as_ref().map(|a| esc(&a.wan_text())).unwrap_or_else(|| "—".into()),
             esc(&signed(&g.change))
         ));
     }
     s.push_str(&format!(
         "<tr><td><b>{}</b></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num amount\">{}</td></tr>\n</table>\n",
         t.t("合计", "Total"),
-        esc(&wan_of(&r.total_old)),
-        esc(&wan_of(&r.total_new)),
+        esc(&r.total_old.wan_text()),
+        esc(&r.total_new.wan_text()),
         esc(&signed(&r.total_change))
     ));
     s.push_str(&format!(
@@ -809,8 +802,8 @@ fn html(r: &DiffReport, t: &T) -> String {
                 .map(|i| format!(" {}", esc(i)))
                 .unwrap_or_default(),
             t.t("：", ": "),
-            esc(&wan_of(&e.old)),
-            esc(&wan_of(&e.new)),
+            esc(&e.old.wan_text()),
+            esc(&e.new.wan_text()),
             esc(&signed(&e.change)),
             esc(&t.paren(t.category(e.category)))
         ));

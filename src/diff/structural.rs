@@ -298,6 +298,26 @@ impl Differ<'_> {
         }
     }
 
+    /// Pair top-level declarations by key and compare each as a whole.
+    fn whole<T>(
+        &mut self,
+        a: &[T],
+        b: &[T],
+        key: impl Fn(&T) -> String,
+        name: impl Fn(&T) -> String,
+        span: impl Fn(&T) -> Span + Copy,
+    ) {
+        self.pair(
+            "",
+            a,
+            b,
+            key,
+            |_, x| name(x),
+            span,
+            |d, p, x, y| d.spans(p.to_string(), Some(span(x)), Some(span(y))),
+        );
+    }
+
     fn meta(&mut self, a: Option<&ast::PolicyMeta>, b: Option<&ast::PolicyMeta>) {
         let (Some(a), Some(b)) = (a, b) else {
             let p = self.w("政策声明", "policy header").to_string();
@@ -584,34 +604,28 @@ impl Differ<'_> {
     fn file(&mut self, a: &ast::File, b: &ast::File) {
         self.meta(a.policy.as_ref(), b.policy.as_ref());
         let word = self.w("引用", "use");
-        self.pair(
-            "",
+        self.whole(
             &a.uses,
             &b.uses,
             self_canon_use,
-            |_, u| format!("{word} {}", u.path.text()),
+            |u| format!("{word} {}", u.path.text()),
             |u| u.span,
-            |d, p, x, y| d.spans(p.to_string(), Some(x.span), Some(y.span)),
         );
         let word = self.w("枚举", "enum");
-        self.pair(
-            "",
+        self.whole(
             &a.enums,
             &b.enums,
             |e| e.name.name.clone(),
-            |_, e| format!("{word} {}", e.name.name),
+            |e| format!("{word} {}", e.name.name),
             |e| e.span,
-            |d, p, x, y| d.spans(p.to_string(), Some(x.span), Some(y.span)),
         );
         let word = self.w("记录", "record");
-        self.pair(
-            "",
+        self.whole(
             &a.records,
             &b.records,
             |r| r.name.name.clone(),
-            |_, r| format!("{word} {}", r.name.name),
+            |r| format!("{word} {}", r.name.name),
             |r| r.span,
-            |d, p, x, y| d.spans(p.to_string(), Some(x.span), Some(y.span)),
         );
         let word = self.w("输入", "input");
         self.pair(
@@ -642,14 +656,12 @@ impl Differ<'_> {
         let word = self.w("定义", "definition");
         self.lets("", &a.lets, &b.lets, word);
         let word = self.w("函数", "function");
-        self.pair(
-            "",
+        self.whole(
             &a.fns,
             &b.fns,
             |f| f.name.name.clone(),
-            |_, f| format!("{word} {}", f.name.name),
+            |f| format!("{word} {}", f.name.name),
             |f| f.span,
-            |d, p, x, y| d.spans(p.to_string(), Some(x.span), Some(y.span)),
         );
         let word = self.w("表", "table");
         let row = self.w("行", "row");

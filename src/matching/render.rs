@@ -1,9 +1,9 @@
 //! Rendering a `MatchReport`: text for the terminal, Markdown, one
 //! self-contained HTML page (the explanation reports' style), or JSON.
 
-use super::{wan, MatchReport, NeedItem, PolicyRef};
+use super::{MatchReport, NeedItem, PolicyRef};
 use crate::explain::render::{esc, CSS};
-use crate::explain::{Format, Lang};
+use crate::explain::Format;
 
 struct T {
     zh: bool,
@@ -158,11 +158,11 @@ fn text(r: &MatchReport, t: &T, md: bool) -> String {
         let amount = if q.superseded_by.is_some() {
             format!(
                 "{} {}",
-                wan(&q.amount, Lang::Zh),
+                q.amount.wan_text(),
                 t.t("（从高不重复，不再支持）", "(not paid: 从高不重复)")
             )
         } else {
-            wan(&q.amount, Lang::Zh)
+            q.amount.wan_text()
         };
         s.push_str(&format!(
             "{li}{}. {}{}{}{amount}\n",
@@ -177,11 +177,7 @@ fn text(r: &MatchReport, t: &T, md: bool) -> String {
             continue;
         }
         for g in q.grants.iter().filter(|g| g.amount.yuan != "0.00") {
-            s.push_str(&format!(
-                "{li}   {} {}\n",
-                g.label,
-                wan(&g.amount, Lang::Zh)
-            ));
+            s.push_str(&format!("{li}   {} {}\n", g.label, g.amount.wan_text()));
             for note in &g.notes {
                 s.push_str(&format!("{li}     {note}\n"));
             }
@@ -397,7 +393,7 @@ table.match td:first-child{{width:40%}}\n</style>\n</head>\n<body>\n",
                 grants.push_str(&format!(
                     "<div>{} {}</div>",
                     esc(&g.label),
-                    esc(&wan(&g.amount, Lang::Zh))
+                    esc(&g.amount.wan_text())
                 ));
                 for note in &g.notes {
                     grants.push_str(&format!("<div class=\"sub\">{}</div>", esc(note)));
@@ -411,13 +407,13 @@ table.match td:first-child{{width:40%}}\n</style>\n</head>\n<body>\n",
                 esc(&q.policy.title),
                 esc(&t.for_project(&q.project)),
                 esc(&source_line(&q.policy)),
-                esc(&wan(&q.amount, Lang::Zh))
+                esc(&q.amount.wan_text())
             ));
         }
         s.push_str(&format!(
             "<tr><td colspan=\"2\"><b>{}</b></td><td class=\"num amount\">{}</td></tr>\n</table>\n",
             t.t("合计", "Total"),
-            esc(&wan(&r.total, Lang::Zh))
+            esc(&r.total.wan_text())
         ));
     } else {
         s.push_str(&format!("<p>{}</p>\n", t.t("（无）", "(none)")));
