@@ -97,6 +97,26 @@ fn bare_number(e: &Expr) -> Option<String> {
     }
 }
 
+/// The bare numbers an expression can result in: itself, or the branches of
+/// an `if` or `match` (`if new_build then 500 else 1000`), with their spans.
+fn bare_numbers(e: &Expr, out: &mut Vec<(String, Span)>, depth: usize) {
+    if depth > 50 {
+        return;
+    }
+    match &e.kind {
+        ExprKind::If(_, a, b) => {
+            bare_numbers(a, out, depth + 1);
+            bare_numbers(b, out, depth + 1);
+        }
+        ExprKind::Match(_, arms) => {
+            for arm in arms {
+                bare_numbers(&arm.body, out, depth + 1);
+            }
+        }
+        _ => out.extend(bare_number(e).map(|n| (n, e.span))),
+    }
+}
+
 impl Checker<'_> {
     pub(super) fn expect_type(&mut self, e: &Expr, expected: &Type, what: &str) {
         if assignable(expected, &e.ty) {
@@ -807,17 +827,35 @@ impl Checker<'_> {
                         (Type::Duration, _) | (_, Type::Duration) => Some(" years"),
                         _ => None,
                     };
-                    let help = match (e.code, bare_number(&a).or_else(|| bare_number(&b)), unit) {
-                        (Code::BareNumber, Some(n), Some(u)) => {
+                    let mut bare = Vec::new();
+                    bare_numbers(&a, &mut bare, 0);
+                    bare_numbers(&b, &mut bare, 0);
+                    let help = match (e.code, bare.as_slice(), unit) {
+                        (Code::BareNumber, [(n, _)], Some(u)) => {
                             format!("write the figure with its unit: `{n}{u}`")
                         }
+                        (Code::BareNumber, [_, ..], Some(u)) => format!(
+                            "write each figure with its unit: {}",
+                            bare.iter()
+                                .map(|(n, _)| format!("`{n}{u}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                         _ => e.help,
                     };
-                    self.error(
-                        Diagnostic::error(e.code, e.label.clone())
-                            .primary(span, format!("{} {} {}", names.0, op.symbol(), names.1))
-                            .help(help),
-                    );
+                    let mut d = Diagnostic::error(e.code, e.label.clone())
+                        .primary(span, format!("{} {} {}", names.0, op.symbol(), names.1))
+                        .help(help);
+                    if bare.len() > 1
+                        || bare
+                            .first()
+                            .is_some_and(|(_, s)| *s != a.span && *s != b.span)
+                    {
+                        for (_, s) in &bare {
+                            d = d.secondary(*s, "no unit");
+                        }
+                    }
+                    self.error(d);
                 }
                 mk(
                     ExprKind::Binary(op, Box::new(a), Box::new(b)),
