@@ -116,6 +116,16 @@ const MISTAKES: &[Mistake] = &[
     },
     Mistake {
         args: &[
+            "check",
+            "--deny",
+            "warnings",
+            "docs/tutorial/mistakes/money-times-number.pol",
+        ],
+        code: "W0007",
+        on_stdout: false,
+    },
+    Mistake {
+        args: &[
             "run",
             "docs/tutorial/equipment.pol",
             "--input",

@@ -66,6 +66,18 @@ pub(super) fn run(c: &mut Checker<'_>) {
             );
         }
     }
+    // An amount times a bare number: `x * 5` where 5% was meant.
+    for g in &c.prog.grants {
+        let mut exprs: Vec<&crate::program::Expr> = vec![&g.amount];
+        exprs.extend(g.steps.iter().map(|s| &s.expr));
+        exprs.extend(g.caps.iter().chain(&g.floors).map(|l| &l.expr));
+        for e in exprs {
+            money_times_number(c, e, &mut found, 0);
+        }
+    }
+    for d in &c.prog.globals {
+        money_times_number(c, &d.expr, &mut found, 0);
+    }
     for r in c
         .prog
         .eligibility
@@ -82,6 +94,91 @@ pub(super) fn run(c: &mut Checker<'_>) {
         threshold_units(c, &r.cond, &mut found);
     }
     c.diags.extend(found);
+}
+
+/// `Money * 5` (or `5 * Money`, `Money * 0.05`): a number without its unit
+/// multiplying an amount. `* 1` (a 1:1 match) is left alone.
+fn money_times_number(
+    c: &Checker<'_>,
+    e: &crate::program::Expr,
+    out: &mut Vec<Diagnostic>,
+    depth: usize,
+) {
+    use crate::program::Type;
+    use crate::syntax::ast::BinOp;
+    if depth > 200 {
+        return;
+    }
+    let d = depth + 1;
+    match &e.kind {
+        ExprKind::Binary(op, a, b) => {
+            if *op == BinOp::Mul {
+                for (money, num) in [(a, b), (b, a)] {
+                    let n = match &num.kind {
+                        ExprKind::Lit(Value::Int(i)) => Some(Decimal::from(*i)),
+                        ExprKind::Lit(Value::Decimal(x)) => Some(*x),
+                        _ => None,
+                    };
+                    let Some(n) = n.filter(|n| *n != Decimal::ONE) else {
+                        continue;
+                    };
+                    if !matches!(money.ty.strip(), Type::Money) {
+                        continue;
+                    }
+                    let src = c.sources.slice(num.span).to_string();
+                    let pct = n.checked_mul(Decimal::ONE_HUNDRED).map(|p| p.normalize());
+                    let help = match pct {
+                        Some(p) if n < Decimal::ONE => {
+                            format!("if this is a rate, write it as one: `{p}%`")
+                        }
+                        _ => format!(
+                            "if the text gives a percentage, write `{src}%`; if it means {src} times the amount, name the factor: `let multiple = {src} \"倍数\"`"
+                        ),
+                    };
+                    out.push(
+                        Diagnostic::warning(
+                            Code::MoneyTimesNumber,
+                            format!("an amount multiplied by the bare number {src}"),
+                        )
+                        .primary(num.span, "no unit")
+                        .secondary(money.span, "an amount")
+                        .help(help),
+                    );
+                }
+            }
+            money_times_number(c, a, out, d);
+            money_times_number(c, b, out, d);
+        }
+        ExprKind::Neg(x) | ExprKind::Not(x) => money_times_number(c, x, out, d),
+        ExprKind::If(x, y, z) => {
+            for x in [x, y, z] {
+                money_times_number(c, x, out, d);
+            }
+        }
+        ExprKind::Match(x, arms) => {
+            money_times_number(c, x, out, d);
+            for arm in arms {
+                money_times_number(c, &arm.body, out, d);
+            }
+        }
+        ExprKind::List(xs)
+        | ExprKind::Record(xs)
+        | ExprKind::Builtin(_, xs)
+        | ExprKind::Call(_, xs) => {
+            for x in xs {
+                money_times_number(c, x, out, d);
+            }
+        }
+        ExprKind::Aggregate {
+            list, filter, map, ..
+        } => {
+            money_times_number(c, list, out, d);
+            for x in filter.iter().chain(map.iter()) {
+                money_times_number(c, x, out, d);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// `x >= 500元` where x is Money and the policy's other thresholds are in

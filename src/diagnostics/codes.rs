@@ -249,6 +249,12 @@ behind each step; without one, the applicant cannot check it against the text.";
 less than 100% with no `pay rest`, so the tranches and the grant disagree for
 some applicants. Check the figures against the text.";
 
+    MoneyTimesNumber = "W0007", "amount multiplied by a bare number",
+"An amount is multiplied by a plain number other than 1: `approved_investment * 5`
+is five times the investment, not 5%. If the text gives a percentage, write it
+as one (`5%`); if it really means a multiple (\"按两倍给予\"), name the factor
+with a label so a reviewer sees it is meant: `let multiple = 2 \"倍数\"`.";
+
     ThresholdUnit = "W0005", "threshold looks off by a unit",
 "A threshold under 100 元 is compared with an amount: `50元` where `50万元` was
 meant is the usual cause, since subsidy thresholds are stated in 万元. If the
