@@ -72,12 +72,28 @@ fn sections(r: &Report) -> (bool, Vec<&GrantItem>) {
 
 // ---------------------------------------------------------------- text
 
+/// Terminal columns a text takes: CJK and full-width characters take two.
+pub(crate) fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| match u32::from(c) {
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6 => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
 fn text(r: &Report, w: W) -> String {
     let mut s = String::new();
     let title = w.report_title(&r.policy.title);
     s.push_str(&format!(
         "{title}\n{}\n",
-        "=".repeat(title.chars().count().min(60))
+        "=".repeat(display_width(&title).min(100))
     ));
     if let Some(src) = &r.policy.source {
         s.push_str(&format!("{}{}{src}\n", w.source(), w.colon()));
@@ -613,4 +629,14 @@ fn requirement_html(s: &mut String, q: &RequirementItem, w: W) {
         }
     }
     s.push_str("</li>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn wide_characters_take_two_columns() {
+        assert_eq!(super::display_width("abc"), 3);
+        assert_eq!(super::display_width("测算说明"), 8);
+        assert_eq!(super::display_width("附件1-1（修订）"), 15);
+    }
 }
