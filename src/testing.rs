@@ -3,7 +3,7 @@
 
 use crate::eval::{evaluate_on, Outcome};
 use crate::program::{Expectation, Program, ScheduleField};
-use crate::value::{money_string, Value};
+use crate::value::Value;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseResult {
@@ -67,9 +67,9 @@ fn compare(
             Expectation::Total(m) => {
                 if out.total != *m {
                     bad.push(format!(
-                        "total: expected {} 元, got {} 元",
-                        money_string(*m),
-                        money_string(out.total)
+                        "total: expected {}, got {}",
+                        amount(*m),
+                        amount(out.total)
                     ));
                 }
             }
@@ -86,9 +86,9 @@ fn compare(
                         .map(|g| g.name.as_str())
                         .unwrap_or("?");
                     bad.push(format!(
-                        "{name}: expected {} 元, got {} 元",
-                        money_string(*m),
-                        money_string(got)
+                        "{name}: expected {}, got {}",
+                        amount(*m),
+                        amount(got)
                     ));
                 }
             }
@@ -96,11 +96,10 @@ fn compare(
                 let got = tranche(out, *g, *t).map(|r| r.amount);
                 if got != Some(*m) {
                     bad.push(format!(
-                        "{}: expected {} 元, got {}",
+                        "{}: expected {}, got {}",
                         tranche_name(prog, *g, *t),
-                        money_string(*m),
-                        got.map(|x| format!("{} 元", money_string(x)))
-                            .unwrap_or_else(|| "no schedule".into())
+                        amount(*m),
+                        got.map(amount).unwrap_or_else(|| "no schedule".into())
                     ));
                 }
             }
@@ -133,11 +132,10 @@ fn compare(
                         .map(|g| g.name.as_str())
                         .unwrap_or("?");
                     bad.push(format!(
-                        "{name}.{}: expected {} 元, got {}",
+                        "{name}.{}: expected {}, got {}",
                         f.as_str(),
-                        money_string(*m),
-                        got.map(|x| format!("{} 元", money_string(x)))
-                            .unwrap_or_else(|| "no schedule".into())
+                        amount(*m),
+                        got.map(amount).unwrap_or_else(|| "no schedule".into())
                     ));
                 }
             }
@@ -212,4 +210,14 @@ fn failed_requirements<'p>(
         }
     }
     v
+}
+
+/// An amount as a mismatch shows it: exact, grouped, and in 万元
+/// (`3,000,000.00 元 (300.00 万元)`).
+fn amount(d: rust_decimal::Decimal) -> String {
+    format!(
+        "{} 元 ({} 万元)",
+        crate::value::money_grouped(d),
+        crate::explain::group(crate::value::wan_string(d).trim_end_matches("万元"))
+    )
 }

@@ -149,7 +149,7 @@ fn test_command_reports_expected_versus_actual() {
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(
-        out.contains("g: expected 60000.00 元, got 50000.00 元"),
+        out.contains("g: expected 60,000.00 元 (6.00 万元), got 50,000.00 元 (5.00 万元)"),
         "{out}"
     );
     assert!(out.trim_end().ends_with("0 passed, 1 failed"), "{out}");
